@@ -1,0 +1,70 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestFindOrder(t *testing.T) {
+	root := t.TempDir()
+	argv0 := filepath.Join(root, "bin", "supinit")
+	cwd := filepath.Join(root, "work")
+	if err := os.MkdirAll(filepath.Join(cwd, "etc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(cwd)
+	create := func(p string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("[supervisord]\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := func() string {
+		t.Helper()
+		p, err := Find(argv0)
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		return p
+	}
+	systemConf := false
+	for _, p := range []string{"/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"} {
+		if _, err := os.Stat(p); err == nil {
+			systemConf = true
+		}
+	}
+	// Without any file, the error lists every place looked at.
+	if _, err := Find(argv0); !systemConf && (err == nil || !strings.Contains(err.Error(), "no config file found (looked in: ") ||
+		!strings.Contains(err.Error(), "/etc/supervisor/supervisord.conf") || !strings.Contains(err.Error(), "supinit.toml")) {
+		t.Fatalf("Find error = %v", err)
+	}
+	// Each newly created file that comes earlier in the order wins.
+	steps := []string{
+		filepath.Join(cwd, "etc", "supinit.toml"),
+		filepath.Join(cwd, "etc", "supervisord.conf"),
+		filepath.Join(cwd, "supervisord.conf"),
+		filepath.Join(root, "supervisord.conf"),
+		filepath.Join(root, "etc", "supervisord.conf"),
+	}
+	wants := []string{
+		"etc/supinit.toml",
+		"etc/supervisord.conf",
+		"supervisord.conf",
+		filepath.Join(root, "supervisord.conf"),
+		filepath.Join(root, "etc", "supervisord.conf"),
+	}
+	for i, p := range steps {
+		create(p)
+		if systemConf && i == 0 {
+			continue // this machine's /etc supervisord.conf wins over any supinit.toml
+		}
+		if g := got(); g != wants[i] {
+			t.Errorf("after creating %s: Find = %s, want %s", p, g, wants[i])
+		}
+	}
+}

@@ -1,0 +1,173 @@
+package supervisor
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/supinit/supinit/config"
+	"github.com/supinit/supinit/logs"
+	"github.com/supinit/supinit/program"
+)
+
+// groupPrograms returns the programs of group name in cfg, in the
+// group's process order.
+func groupPrograms(cfg *config.Config, g *config.Group) []*config.Program {
+	byName := make(map[string]*config.Program)
+	for _, p := range cfg.Programs {
+		if p.Group == g.Name {
+			byName[p.Name] = p
+		}
+	}
+	out := make([]*config.Program, 0, len(g.Processes))
+	for _, name := range g.Processes {
+		if p, ok := byName[name]; ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// findGroup returns the group called name in cfg, or nil.
+func findGroup(cfg *config.Config, name string) *config.Group {
+	for _, g := range cfg.Groups {
+		if g.Name == name && g.Kind != config.KindEventListener {
+			return g
+		}
+	}
+	return nil
+}
+
+// addGroup makes group g of cfg active: its processes in STOPPED with
+// their log channels open (AUTO files are created now, as supervisord
+// creates them with the group).
+func (s *Supervisor) addGroup(cfg *config.Config, g *config.Group) *group {
+	ng := &group{cfg: g}
+	for _, pc := range groupPrograms(cfg, g) {
+		p := &proc{m: program.NewMachine(pc), cfg: pc, group: ng}
+		p.stdout = s.openChannel(cfg, pc, "stdout", pc.Stdout)
+		if !pc.RedirectStderr {
+			p.stderr = s.openChannel(cfg, pc, "stderr", pc.Stderr)
+		}
+		ng.procs = append(ng.procs, p)
+	}
+	s.groups[g.Name] = ng
+	return ng
+}
+
+// openChannel opens one output channel of a process. When its log file
+// cannot be opened the error is logged and the output is kept in memory
+// only: losing a log file must not keep a program from running.
+func (s *Supervisor) openChannel(cfg *config.Config, pc *config.Program, name string, lc config.LogConfig) *logs.Channel {
+	opts := logs.ChannelOptions{
+		Name:        pc.Name,
+		Channel:     name,
+		File:        lc.Logfile,
+		MaxBytes:    lc.Maxbytes,
+		Backups:     lc.Backups,
+		ChildLogDir: cfg.Supervisord.Childlogdir,
+		Identifier:  cfg.Supervisord.Identifier,
+		Syslog:      lc.Syslog,
+		StripANSI:   cfg.Supervisord.StripAnsi,
+		Mux:         s.mux,
+		Log:         s.log,
+	}
+	ch, err := logs.OpenChannel(opts)
+	if err == nil {
+		return ch
+	}
+	s.log.Error().Err(err).Str("program", pc.Namespec()).
+		Msgf("cannot open %s log of %s; keeping its output in memory only", name, pc.Name)
+	opts.File, opts.Syslog = config.LogNone, false
+	ch, err = logs.OpenChannel(opts)
+	if err != nil {
+		return nil
+	}
+	return ch
+}
+
+// removeGroup forgets a group whose processes are all stopped.
+func (s *Supervisor) removeGroup(g *group) {
+	for _, p := range g.procs {
+		p.gone = true
+		if p.timer != nil {
+			p.timer.Stop()
+			p.timer = nil
+		}
+		for _, ch := range []*logs.Channel{p.stdout, p.stderr} {
+			if ch != nil {
+				ch.Close()
+			}
+		}
+	}
+	delete(s.groups, g.cfg.Name)
+}
+
+// sortedGroups is the active groups by (priority, name).
+func (s *Supervisor) sortedGroups() []*group {
+	out := make([]*group, 0, len(s.groups))
+	for _, g := range s.groups {
+		out = append(out, g)
+	}
+	slices.SortFunc(out, func(a, b *group) int {
+		if a.cfg.Priority != b.cfg.Priority {
+			return a.cfg.Priority - b.cfg.Priority
+		}
+		return strings.Compare(a.cfg.Name, b.cfg.Name)
+	})
+	return out
+}
+
+// autostart starts the processes of groups that have autostart and were
+// never started, in order, without waiting for any of them.
+func (s *Supervisor) autostart(groups []*group) {
+	for _, g := range groups {
+		for _, p := range g.procs {
+			if s.shut != nil {
+				return // a critical program ended meanwhile
+			}
+			if p.cfg.Autostart && !p.m.EverStarted() && p.m.State() == program.Stopped {
+				s.handle(p, program.Start())
+			}
+		}
+	}
+}
+
+// resolve is supervisord's split_namespec: "g:p" is process p of group g,
+// "g:*" and "g:" the whole group g (proc is nil), "p" group p's process
+// p. A bare group name whose processes are named otherwise is BAD_NAME.
+func (s *Supervisor) resolve(namespec string) (*group, *proc, error) {
+	gname, pname, ok := strings.Cut(namespec, ":")
+	if !ok {
+		pname = gname
+	}
+	g := s.groups[gname]
+	if g == nil {
+		return nil, nil, program.NewFault(program.FaultBadName, namespec)
+	}
+	if pname == "*" || pname == "" {
+		return g, nil, nil
+	}
+	for _, p := range g.procs {
+		if p.cfg.Name == pname {
+			return g, p, nil
+		}
+	}
+	return nil, nil, program.NewFault(program.FaultBadName, namespec)
+}
+
+// resolveProc is resolve for the per-process calls.
+func (s *Supervisor) resolveProc(namespec string) (*proc, error) {
+	_, p, err := s.resolve(namespec)
+	if err == nil && p == nil {
+		err = program.NewFault(program.FaultBadName, namespec)
+	}
+	return p, err
+}
+
+// lookupGroup finds an active group for the group calls.
+func (s *Supervisor) lookupGroup(name string) (*group, error) {
+	if g := s.groups[name]; g != nil {
+		return g, nil
+	}
+	return nil, program.NewFault(program.FaultBadName, name)
+}

@@ -1,0 +1,277 @@
+package supervisor
+
+import (
+	"errors"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/supinit/supinit/config"
+	"github.com/supinit/supinit/logs"
+	"github.com/supinit/supinit/program"
+	"github.com/supinit/supinit/reaper"
+)
+
+// Supervisor states, numbered as supervisord's getState reports them.
+const (
+	moodRunning    = 1
+	moodRestarting = 0
+	moodShutdown   = -1
+)
+
+// host is what the loop does to the world outside it. The real one forks
+// through the reaper; the loop's unit tests use a fake.
+type host interface {
+	spawn(p *config.Program) (*program.Process, error)
+	kill(pid int, sig syscall.Signal, group bool) error
+	signalDescendants(sig syscall.Signal) error
+	childrenLeft() bool
+}
+
+// proc is one supervised process: its state machine, its log channels
+// and what belongs to its current spawn.
+type proc struct {
+	m      *program.Machine
+	cfg    *config.Program
+	group  *group
+	timer  *time.Timer
+	stdout *logs.Channel
+	stderr *logs.Channel // nil with redirect_stderr
+	stdin  *os.File      // the write end of the stdin pipe while it runs
+	gone   bool          // removed from the config: ignore its late events
+}
+
+// group is one active process group, its processes in supervisord's
+// order.
+type group struct {
+	cfg   *config.Group
+	procs []*proc
+}
+
+// Supervisor runs the programs of a config. Create it with Run; it
+// implements control.Backend for the XML-RPC server.
+type Supervisor struct {
+	opts    Options
+	log     zerolog.Logger
+	mainLog *logs.MainLog
+	mux     *logs.Mux
+	host    host
+	now     func() time.Time
+
+	// Owned by the loop goroutine.
+	parsed  *config.Config // the last config read (reloadConfig's view)
+	groups  map[string]*group
+	pids    map[int]*proc
+	waiters []func() bool
+	shut    *shutdown
+	swaps   map[string]*swap
+	code    int  // the exit code
+	done    bool // the loop is to end
+	ending  []func()
+
+	// The loop's inputs.
+	calls chan func()
+	exits <-chan reaper.Exit
+	sigs  chan os.Signal
+	poke  chan struct{} // an orphan was reaped
+	quit  chan struct{} // closed when the loop has ended
+
+	mood    atomic.Int32
+	active  atomic.Pointer[config.Config]
+	copiers sync.WaitGroup
+}
+
+// post hands fn to the loop; it gives up when the loop has ended.
+func (s *Supervisor) post(fn func()) bool {
+	select {
+	case s.calls <- fn:
+		return true
+	case <-s.quit:
+		return false
+	}
+}
+
+// loop is the event loop: it runs until the shutdown sequence is done and
+// returns the exit code.
+func (s *Supervisor) loop() int {
+	defer close(s.quit)
+	for !s.done {
+		select {
+		case fn := <-s.calls:
+			fn()
+		case e := <-s.exits:
+			s.onExit(e)
+		case sig := <-s.sigs:
+			s.onSignal(sig.(syscall.Signal))
+		case <-s.poke:
+		}
+		s.settle()
+	}
+	return s.code
+}
+
+// settle runs after every event: it answers the waiting requests whose
+// outcome is now known and moves reloads and the shutdown on.
+func (s *Supervisor) settle() {
+	for {
+		progress := s.finishSwaps()
+		s.checkWaiters()
+		if s.shut != nil {
+			progress = s.advanceShutdown() || progress
+		}
+		if !progress {
+			return
+		}
+	}
+}
+
+// checkWaiters calls every waiter; those that return true are done.
+func (s *Supervisor) checkWaiters() {
+	kept := s.waiters[:0]
+	for _, w := range s.waiters {
+		if !w() {
+			kept = append(kept, w)
+		}
+	}
+	clear(s.waiters[len(kept):])
+	s.waiters = kept
+}
+
+func (s *Supervisor) onExit(e reaper.Exit) {
+	p, ok := s.pids[e.Pid]
+	if !ok {
+		return
+	}
+	delete(s.pids, e.Pid)
+	if p.stdin != nil {
+		p.stdin.Close()
+		p.stdin = nil
+	}
+	s.handle(p, program.Reaped(e.Status))
+}
+
+// handle feeds ev to p's machine and carries out what it asks for.
+func (s *Supervisor) handle(p *proc, ev program.Event) {
+	if p.gone {
+		return
+	}
+	s.apply(p, p.m.Handle(ev, s.now()))
+}
+
+func (s *Supervisor) apply(p *proc, acts []program.Action) {
+	for _, a := range acts {
+		switch a.Kind {
+		case program.ActionSpawn:
+			s.spawn(p)
+		case program.ActionKill:
+			if err := s.host.kill(a.Pid, a.Signal, a.Group); err != nil {
+				s.handle(p, program.KillFailed(err.Error()))
+			}
+		case program.ActionSetTimer:
+			s.setTimer(p, a.Timer, a.At, a.Gen)
+		case program.ActionLog:
+			s.logAt(a.Level).Msg(a.Msg)
+		case program.ActionStateChanged:
+			// The old state's timer is stale now; stop it so an idle
+			// supinit has no timer left to wake it.
+			if p.timer != nil {
+				p.timer.Stop()
+				p.timer = nil
+			}
+			s.log.Debug().Str("program", p.cfg.Namespec()).Msgf("%s: %s -> %s", p.cfg.Name, a.From, a.To)
+		case program.ActionEnded:
+			if p.cfg.Critical {
+				s.criticalEnded(p, a.Code, a.Msg)
+			}
+		}
+	}
+}
+
+// spawn starts p's process and reports the outcome to its machine.
+func (s *Supervisor) spawn(p *proc) {
+	pr, err := s.host.spawn(p.cfg)
+	if err != nil {
+		msg, code := err.Error(), 1
+		var se *program.SpawnError
+		if errors.As(err, &se) {
+			code = se.ExitCode()
+		}
+		s.handle(p, program.SpawnFailed(msg, code))
+		return
+	}
+	s.pids[pr.Pid] = p
+	p.stdin = pr.Stdin
+	s.copy(p.stdout, pr.Stdout)
+	s.copy(p.stderr, pr.Stderr)
+	s.handle(p, program.Spawned(pr.Pid))
+}
+
+// copy runs one pipe's copier. A process is STOPPED when it is reaped,
+// not when its pipes close: an orphan may hold them open much longer.
+func (s *Supervisor) copy(ch *logs.Channel, r *os.File) {
+	if r == nil {
+		return
+	}
+	s.copiers.Add(1)
+	go func() {
+		defer s.copiers.Done()
+		defer r.Close()
+		if ch == nil {
+			_, _ = io.Copy(io.Discard, r)
+			return
+		}
+		_ = ch.Copy(r)
+	}()
+}
+
+// setTimer arms p's one timer; it posts the timer event to the loop.
+func (s *Supervisor) setTimer(p *proc, kind program.TimerKind, at time.Time, gen uint64) {
+	if p.timer != nil {
+		p.timer.Stop()
+	}
+	p.timer = time.AfterFunc(at.Sub(s.now()), func() {
+		s.post(func() { s.handle(p, program.TimerFired(kind, gen)) })
+	})
+}
+
+func (s *Supervisor) logAt(level program.Level) *zerolog.Event {
+	switch level {
+	case program.LevelDebug:
+		return s.log.Debug()
+	case program.LevelWarn:
+		return s.log.Warn()
+	case program.LevelError:
+		return s.log.Error()
+	case program.LevelCritical:
+		return logs.Crit(&s.log)
+	}
+	return s.log.Info()
+}
+
+// criticalEnded ends supinit when a critical program is over: FATAL, or
+// EXITED with no restart. A stop asked for by supervisorctl never gets
+// here (STOPPED is not an end), so `supervisorctl stop` of a critical
+// program does not end the container.
+func (s *Supervisor) criticalEnded(p *proc, code int, why string) {
+	if s.shut != nil {
+		return
+	}
+	s.log.Error().Str("program", p.cfg.Namespec()).Int("exit_code", code).
+		Msgf("critical program %s: %s; shutting down with exit code %d", p.cfg.Name, why, code)
+	s.startShutdown(code, false)
+}
+
+// eachProc calls fn for every active process in start order: groups by
+// (priority, name), processes in group order.
+func (s *Supervisor) eachProc(fn func(p *proc)) {
+	for _, g := range s.sortedGroups() {
+		for _, p := range g.procs {
+			fn(p)
+		}
+	}
+}
