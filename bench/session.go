@@ -98,6 +98,17 @@ func (s *session) waitExit(timeout time.Duration) (time.Time, error) {
 	}
 }
 
+// waitOutput waits until the wanted output has come, the process has
+// exited, or timeout has passed, and returns when the output was complete.
+func (s *session) waitOutput(timeout time.Duration) (time.Time, bool) {
+	select {
+	case <-s.out.done:
+	case <-s.exited:
+	case <-time.After(timeout):
+	}
+	return s.out.reachedAt()
+}
+
 // exitError describes an exit with a status other than 0, once exited.
 func (s *session) exitError() error {
 	if s.err != nil {

@@ -31,12 +31,7 @@ func startUp(l *launcher, argv []string, n int, timeout time.Duration) (*session
 	if err != nil {
 		return nil, 0, err
 	}
-	select {
-	case <-s.out.done:
-	case <-s.exited:
-	case <-time.After(timeout):
-	}
-	at, ok := s.out.reachedAt()
+	at, ok := s.waitOutput(timeout)
 	if !ok {
 		_, _, _, marks := s.out.counts()
 		err := s.failed(fmt.Errorf("only %d of %d programs up after %v", marks, n, timeout))

@@ -23,7 +23,7 @@ func printMarkdown(w io.Writer, r *results) {
 	cols := columns()
 	fmt.Fprintf(w, "| measurement | %s | supinit vs others | target |\n", strings.Join(cols, " | "))
 	fmt.Fprintf(w, "|---|%s---|---|\n", strings.Repeat("---:|", len(cols)))
-	var missed []string
+	var missed, unmeasured []string
 	for _, x := range r.Rows {
 		cells := make([]string, len(cols))
 		for i, c := range cols {
@@ -32,6 +32,9 @@ func printMarkdown(w io.Writer, r *results) {
 		target, miss := targetText(x)
 		if miss {
 			missed = append(missed, x.Title)
+		}
+		if strings.HasSuffix(target, notMeasured) {
+			unmeasured = append(unmeasured, x.Title)
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", x.Title, strings.Join(cells, " | "), ratios(x), target)
 	}
@@ -53,20 +56,32 @@ func printMarkdown(w io.Writer, r *results) {
 		if f.target {
 			var miss bool
 			target, miss = flowTarget(ok, mbps, cat, sd)
+			name := "log throughput, " + f.Name + ", " + f.Writes
 			if miss {
-				missed = append(missed, "log throughput, "+f.Name+", "+f.Writes)
+				missed = append(missed, name)
+			}
+			if strings.HasSuffix(target, notMeasured) {
+				unmeasured = append(unmeasured, name)
 			}
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", f.Name, f.Writes, f.MBps.format(0),
 			f.CPUPerGB.format(2), ofCat, timesSD, target)
 	}
 
+	fmt.Fprintln(w)
 	if len(missed) > 0 {
-		fmt.Fprintf(w, "\nTargets missed: %s.\n", strings.Join(missed, "; "))
-	} else {
-		fmt.Fprintf(w, "\nAll targets that could be measured were met.\n")
+		fmt.Fprintf(w, "Targets missed: %s.\n", strings.Join(missed, "; "))
+	}
+	if len(unmeasured) > 0 {
+		fmt.Fprintf(w, "Targets not measured (a value is missing): %s.\n", strings.Join(unmeasured, "; "))
+	}
+	if len(missed) == 0 && len(unmeasured) == 0 {
+		fmt.Fprintf(w, "All targets met.\n")
 	}
 }
+
+// notMeasured ends a target cell whose values are missing.
+const notMeasured = ": not measured"
 
 // ratios compares supinit's median with every other contender's.
 func ratios(x *row) string {
@@ -101,7 +116,7 @@ func targetText(x *row) (text string, miss bool) {
 	met, ok := x.meets(med)
 	switch {
 	case !ok:
-		return x.Target + ": not measured", false
+		return x.Target + notMeasured, false
 	case met:
 		return x.Target + ": met", false
 	default:
@@ -114,7 +129,7 @@ func targetText(x *row) (text string, miss bool) {
 func flowTarget(ok bool, mbps, cat, sd float64) (text string, miss bool) {
 	const want = "≥ 50% of cat, ≥ 10× supervisord"
 	if !ok || cat == 0 || sd == 0 {
-		return want + ": not measured", false
+		return want + notMeasured, false
 	}
 	var failed []string
 	if mbps < cat/2 {

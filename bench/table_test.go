@@ -116,6 +116,7 @@ func TestPrintMarkdown(t *testing.T) {
 		"| supinit | 1 MB writes | 900 | — | 90% | 9.0× |",
 		"| supinit --prefix | 1 MB writes | 400 | — | 40% | 4.0× |",
 		"Targets missed: RSS (VmRSS) with 50 programs (MiB); log throughput, supinit, 1 MB writes; log throughput, supinit --prefix, 1 MB writes.",
+		"Targets not measured (a value is missing): stop: SIGTERM → exit, 50 programs (ms);",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q; got:\n%s", want, out)

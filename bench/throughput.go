@@ -74,7 +74,7 @@ func initThroughput(l *launcher, argv []string, f flowLoad) (flowSample, error) 
 		return flowSample{}, err
 	}
 	defer s.close()
-	last, ok := s.out.wait(f.timeout)
+	last, ok := s.waitOutput(f.timeout)
 	if !ok {
 		_, _, lines, _ := s.out.counts()
 		return flowSample{}, s.failed(fmt.Errorf("only %d of %d lines after %v", lines, f.lines, f.timeout))

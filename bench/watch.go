@@ -24,9 +24,10 @@ type watchSpec struct {
 // outputWatch drains a pipe to the end, counting, so that the writer is
 // never blocked by the harness, and notes when the wanted counts are reached.
 type outputWatch struct {
-	r    *os.File
-	spec watchSpec
-	done chan struct{} // closed when the wanted counts are reached
+	r     *os.File
+	spec  watchSpec
+	done  chan struct{} // closed when the wanted counts are reached
+	ended chan struct{} // closed at the end of the output
 
 	mu      sync.Mutex
 	first   time.Time // first byte read
@@ -37,11 +38,12 @@ type outputWatch struct {
 }
 
 func newOutputWatch(r *os.File, spec watchSpec) *outputWatch {
-	return &outputWatch{r: r, spec: spec, done: make(chan struct{})}
+	return &outputWatch{r: r, spec: spec, done: make(chan struct{}), ended: make(chan struct{})}
 }
 
 // run reads until EOF; pid is passed to onFirstByte.
 func (w *outputWatch) run(pid int) {
+	defer close(w.ended)
 	buf := make([]byte, 256<<10)
 	marks := markerCounter{marker: []byte(w.spec.marker)}
 	started := false
@@ -102,10 +104,12 @@ func (w *outputWatch) add(now time.Time, n, lines, marks int64) {
 	}
 }
 
-// wait returns when the wanted counts were reached, or false after timeout.
+// wait returns when the wanted counts were reached, or false at the end of
+// the output or after timeout.
 func (w *outputWatch) wait(timeout time.Duration) (time.Time, bool) {
 	select {
 	case <-w.done:
+	case <-w.ended:
 	case <-time.After(timeout):
 	}
 	return w.reachedAt()

@@ -7,7 +7,6 @@ package control
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log"
 	"net"
 	"net/http"
@@ -52,6 +51,10 @@ type Server struct {
 	// credentials), in the order unix, inet.
 	servers []*http.Server
 	url     string
+	// bodyTimeout bounds reading one request body. It is a per-request
+	// read deadline, lifted once the body is in, so that nothing bounds
+	// how long a deferred call or a log stream may run.
+	bodyTimeout time.Duration
 
 	done      chan struct{} // closed by Close: ends logtail streams
 	closeOnce sync.Once
@@ -65,7 +68,7 @@ const maxBody = 1 << 20
 // live socket already at the unix path, or a busy port, gives an error
 // wrapping ErrAddressInUse; a stale socket file is replaced.
 func NewServer(cfg *config.Config, b Backend, opts Options) (*Server, error) {
-	s := &Server{backend: b, opts: opts, done: make(chan struct{})}
+	s := &Server{backend: b, opts: opts, done: make(chan struct{}), bodyTimeout: 30 * time.Second}
 	if s.opts.SupervisorVersion == "" {
 		s.opts.SupervisorVersion = SupervisordVersion
 	}
@@ -117,10 +120,9 @@ func (s *Server) newHTTPServer(username, password string) *http.Server {
 		// No WriteTimeout: deferred calls and log streams legitimately
 		// take as long as they take.
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       5 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          log.New(io.Discard, "", 0),
+		ErrorLog:          log.New(s.opts.Logger, "control: ", 0),
 	}
 }
 

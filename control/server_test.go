@@ -459,3 +459,33 @@ func TestResponseBytes(t *testing.T) {
 		t.Errorf("fault reply %d %q:\n%s", code, hdr.Get("Content-Type"), got)
 	}
 }
+
+// TestLongRequestsOutliveBodyTimeout: a deferred call and a log stream
+// last longer than the request-body timeout without being cut off.
+func TestLongRequestsOutliveBodyTimeout(t *testing.T) {
+	f := newFake()
+	f.procs = append(f.procs, &fakeProc{info: program.Info{Group: "slow", Name: "slow", State: program.Stopped}})
+	f.gate = make(chan struct{})
+	srv, _ := testServer(t, f, "", "")
+	srv.bodyTimeout = 100 * time.Millisecond
+	held := make(chan error, 1)
+	go func() {
+		_, err := client(t, srv, nil, nil).call("supervisor.startProcess", "slow", true)
+		held <- err
+	}()
+	body, err := client(t, srv, nil, nil).get(context.Background(), "/logtail/sleeper")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer body.Close()
+	lines := linesOf(body)
+	waitFor(t, lines, "hello")
+	<-time.After(5 * srv.bodyTimeout) // the point of the test: time passes
+	close(f.gate)
+	p, _ := f.lookup("sleeper")
+	p.stdout.write([]byte("still here\n"))
+	waitFor(t, lines, "still here")
+	if err := <-held; err != nil {
+		t.Errorf("deferred start cut off: %v", err)
+	}
+}

@@ -38,7 +38,7 @@ type Options struct {
 	Stdout, Stderr *os.File
 	// StartControl, when set, starts the control server (supervisorctl's
 	// XML-RPC) with the Supervisor as its backend, before any program
-	// starts. Its error ends supinit with exit code 1; stop is called at
+	// starts. Its error ends supinit with exit code 2; stop is called at
 	// exit. (A hook, so that this package does not import control.)
 	StartControl func(s *Supervisor) (stop func(), err error)
 	// ShutdownGrace is how long leftover descendants get between SIGTERM
@@ -86,8 +86,19 @@ func Run(cfg *config.Config, opts Options) int {
 			return 1
 		}
 	}
-	mux := logs.NewMux(opts.Stdout, opts.Stderr, logs.StreamOptions{Prefix: opts.Prefix || cfg.Supervisord.LogPrefix})
 	sv := cfg.Supervisord
+	// As supervisord: privileges and limits first, so the log files are
+	// opened as the user that will write them. Failing either is a usage
+	// error (exit 2) before anything starts.
+	if err := dropPrivileges(sv.User); err != nil {
+		fmt.Fprintf(opts.Stderr, "Error: %v\n", err)
+		return 2
+	}
+	if err := raiseLimits(sv); err != nil {
+		fmt.Fprintf(opts.Stderr, "Error: %v\n", err)
+		return 2
+	}
+	mux := logs.NewMux(opts.Stdout, opts.Stderr, logs.StreamOptions{Prefix: opts.Prefix || sv.LogPrefix})
 	log, mainLog, err := logs.NewLogger(logs.LoggerOptions{
 		File: sv.Logfile, MaxBytes: sv.LogfileMaxbytes, Backups: sv.LogfileBackups,
 		Level: sv.Loglevel, JSON: opts.LogFormat == "json", Echo: !sv.Silent, Mux: mux,
@@ -133,17 +144,22 @@ func Run(cfg *config.Config, opts Options) int {
 	if opts.StartControl != nil {
 		stop, err := opts.StartControl(s)
 		if err != nil {
+			// supervisord treats a socket it cannot serve on as a usage
+			// error: it says why on stderr and exits 2.
 			logs.Crit(&log).Err(err).Msg("cannot start the control server")
+			fmt.Fprintf(opts.Stderr, "Error: %v\n", err)
 			s.close()
-			return 1
+			return 2
 		}
 		stopControl = stop
 	}
+	removePidfile := writePidfile(sv.Pidfile, log)
 	log.Info().Msgf("supinit started with pid %d", os.Getpid())
 	s.autostart(s.sortedGroups())
 	s.settle()
 	code := s.loop()
 	stopControl()
+	removePidfile()
 	log.Info().Msgf("supinit exiting with code %d", code)
 	s.close()
 	return code

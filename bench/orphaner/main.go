@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -31,6 +32,9 @@ func main() {
 }
 
 func run(n int, timeout time.Duration) error {
+	if err := checkSubreaper(); err != nil {
+		return err
+	}
 	r, w, err := os.Pipe()
 	if err != nil {
 		return fmt.Errorf("cannot make pipe: %w", err)
@@ -68,6 +72,36 @@ func run(n int, timeout time.Duration) error {
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+// checkSubreaper makes one orphan that lives a while and checks that it was
+// re-parented to our parent: if the init is not a subreaper, the orphans go
+// elsewhere and "none left" would prove nothing.
+func checkSubreaper() error {
+	out, err := exec.Command("sh", "-c", "sleep 10 >/dev/null 2>&1 & echo $!").Output()
+	if err != nil {
+		return fmt.Errorf("cannot make a test orphan: %w", err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(out)))
+	if err != nil {
+		return fmt.Errorf("cannot parse test orphan pid %q: %w", out, err)
+	}
+	// The init reaps it once killed.
+	defer syscall.Kill(pid, syscall.SIGKILL)
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return fmt.Errorf("cannot read test orphan: %w", err)
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	parent := "unknown"
+	if len(f) > 1 {
+		parent = f[1]
+	}
+	if parent != strconv.Itoa(os.Getppid()) {
+		return fmt.Errorf("an orphan went to pid %s, not to the init (pid %d): is it a subreaper?", parent, os.Getppid())
+	}
+	return nil
 }
 
 // doubleFork forks a child that forks a grandchild; both exit at once.
