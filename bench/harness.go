@@ -117,6 +117,7 @@ func (h *harness) run() *results {
 	}
 	for rep := range h.o.reps {
 		idle := rep < h.o.idleReps
+		h.runDirect(rep)
 		for _, c := range []contender{h.supinit, h.sd} {
 			h.runFleet(c, fleetConf, rep, idle)
 		}

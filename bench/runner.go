@@ -34,6 +34,17 @@ func (h *harness) runFleet(c contender, conf string, rep int, idle bool) {
 	h.reportStop(d, err)
 }
 
+// runDirect measures the floor of the start and stop rows.
+func (h *harness) runDirect(rep int) {
+	progress("[%d/%d] %d programs without an init", rep+1, h.o.reps, h.o.programs)
+	start, stop, err := directFleet(h.dir, h.o.programs)
+	h.record("start", directName, ms(start), err)
+	h.record("stop", directName, ms(stop), err)
+	if err == nil {
+		progress("    all up after %.1f ms, all gone %.1f ms after SIGTERM", ms(start), ms(stop))
+	}
+}
+
 // runSingle runs one command under c tini-style and measures memory, (if
 // idle) the idle window, and shutdown.
 func (h *harness) runSingle(c contender, rep int, idle bool) {

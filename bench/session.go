@@ -40,7 +40,6 @@ func (l *launcher) killAll() {
 // programs that moved to their own process groups, can be found and killed.
 type session struct {
 	l      *launcher
-	cmd    *exec.Cmd
 	pid    int
 	out    *outputWatch
 	stderr *os.File
@@ -67,7 +66,7 @@ func (l *launcher) start(argv []string, w watchSpec) (*session, error) {
 	cmd.Stdout = wr
 	cmd.Stderr = stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	s := &session{l: l, cmd: cmd, stderr: stderr, exited: make(chan struct{})}
+	s := &session{l: l, stderr: stderr, exited: make(chan struct{})}
 	s.out = newOutputWatch(r, w)
 	l.mu.Lock()
 	defer l.mu.Unlock()

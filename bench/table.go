@@ -7,7 +7,7 @@ import (
 )
 
 // columns are the contenders of the main table, in order.
-func columns() []string { return []string{supinitName, supervisordName, tiniName} }
+func columns() []string { return []string{supinitName, supervisordName, tiniName, directName} }
 
 // printMarkdown writes the report: a header naming the machine and the
 // settings, the main table, the throughput table and the missed targets.
@@ -90,7 +90,8 @@ func ratios(x *row) string {
 		return "—"
 	}
 	var parts []string
-	for _, c := range columns()[1:] {
+	// The floor is context, not a contender.
+	for _, c := range []string{supervisordName, tiniName} {
 		if o, ok := x.Cells[c].median(); ok {
 			parts = append(parts, ratioText(s, o, x.better, x.worse, c))
 		}

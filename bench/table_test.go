@@ -31,22 +31,28 @@ func TestTargets(t *testing.T) {
 		supinit  float64
 		wantText string
 		wantMiss bool
+		floor    float64 // the no-init column, if any
 	}{
-		{"start met", "start", 50, "met", false},
-		{"start missed", "start", 51, "**MISSED**", true},
-		{"stop met", "stop", 50, "met", false},
-		{"stop missed", "stop", 50.1, "**MISSED**", true},
-		{"rss met at a third", "rss", 10, "met", false},
-		{"rss missed", "rss", 10.5, "**MISSED**", true},
-		{"no wake-ups", "idle-switches", 0, "met", false},
-		{"wake-ups", "idle-switches", 1, "**MISSED**", true},
-		{"binary size met", "size", 8, "met", false},
-		{"binary size missed", "size", 8.01, "**MISSED**", true},
+		{"start met", "start", 50, "met", false, 0},
+		{"start missed", "start", 51, "**MISSED**", true, 0},
+		{"stop met", "stop", 50, "met", false, 0},
+		{"stop missed", "stop", 50.1, "**MISSED**", true, 0},
+		{"stop met above the floor", "stop", 70, "met", false, 20},
+		{"stop missed above the floor", "stop", 70.1, "**MISSED**", true, 20},
+		{"rss met at a third", "rss", 10, "met", false, 0},
+		{"rss missed", "rss", 10.5, "**MISSED**", true, 0},
+		{"no wake-ups", "idle-switches", 0, "met", false, 0},
+		{"wake-ups", "idle-switches", 1, "**MISSED**", true, 0},
+		{"binary size met", "size", 8, "met", false, 0},
+		{"binary size missed", "size", 8.01, "**MISSED**", true, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			x := sampleResults().row(tt.key)
 			x.cell(supinitName).add(tt.supinit)
+			if tt.floor > 0 {
+				x.cell(directName).add(tt.floor)
+			}
 			text, miss := targetText(x)
 			if !strings.HasSuffix(text, ": "+tt.wantText) || miss != tt.wantMiss {
 				t.Errorf("targetText = %q, %v; want suffix %q, %v", text, miss, tt.wantText, tt.wantMiss)
@@ -98,6 +104,7 @@ func TestPrintMarkdown(t *testing.T) {
 	r.row("start").cell(supinitName).add(40)
 	r.row("start").cell(supinitName).add(60)
 	r.row("start").cell(supinitName).add(50)
+	r.row("start").cell(directName).add(30)
 	r.row("rss").cell(supinitName).add(15)
 	r.row("idle-switches").cell(supinitName).add(0)
 	r.row("orphans").cell(supinitName).fail(errors.New("did not exit within 2m0s"))
@@ -109,9 +116,9 @@ func TestPrintMarkdown(t *testing.T) {
 	out := b.String()
 	for _, want := range []string{
 		"2 × Test CPU, Linux 6.1; today",
-		"| start: exec → 50 programs RUNNING (ms) | 50.0 (40.0–60.0) | 1000.0 | — | 20.0× faster than supervisord 4.2.5 | ≥ 20× faster than supervisord: met |",
-		"| RSS (VmRSS) with 50 programs (MiB) | 15.0 | 30.0 | — | 2.0× smaller than supervisord 4.2.5 | ≤ ⅓ of supervisord: **MISSED** |",
-		"| 0 | 31 | — | 0 vs 31 (supervisord 4.2.5) | 0 (no periodic wake-ups): met |",
+		"| start: exec → 50 programs RUNNING (ms) | 50.0 (40.0–60.0) | 1000.0 | — | 30.0 | 20.0× faster than supervisord 4.2.5 | ≥ 20× faster than supervisord: met |",
+		"| RSS (VmRSS) with 50 programs (MiB) | 15.0 | 30.0 | — | — | 2.0× smaller than supervisord 4.2.5 | ≤ ⅓ of supervisord: **MISSED** |",
+		"| 0 | 31 | — | — | 0 vs 31 (supervisord 4.2.5) | 0 (no periodic wake-ups): met |",
 		"n/a (error: did not exit within 2m0s) | — | 2000.0 | — |",
 		"| supinit | 1 MB writes | 900 | — | 90% | 9.0× |",
 		"| supinit --prefix | 1 MB writes | 400 | — | 40% | 4.0× |",
@@ -125,8 +132,8 @@ func TestPrintMarkdown(t *testing.T) {
 	// Every table line has the same number of columns as its header.
 	for _, line := range strings.Split(out, "\n") {
 		if strings.HasPrefix(line, "| measurement") || strings.HasPrefix(line, "| start") {
-			if n := strings.Count(strings.ReplaceAll(line, `\|`, ""), "|"); n != 7 {
-				t.Errorf("%d pipes in %q, want 7", n, line)
+			if n := strings.Count(strings.ReplaceAll(line, `\|`, ""), "|"); n != 8 {
+				t.Errorf("%d pipes in %q, want 8", n, line)
 			}
 		}
 	}
