@@ -1,9 +1,9 @@
 package control
 
 import (
+	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -14,13 +14,15 @@ import (
 
 // rpcClient calls a supervisord-compatible server over unix:// or http://
 // as supervisorctl's transport does: POST /RPC2, Basic auth when both a
-// username and a password are set.
+// username and a password are set. Each request has a connection of its
+// own, so the client needs no http.Client: its Transport (connection
+// pools, HTTP/2, TLS) would add about 450 KB to the binary.
 type rpcClient struct {
 	serverURL string
 	base      string // http://localhost or http://host:port
 	user      *string
 	pass      *string
-	http      *http.Client
+	dial      func(ctx context.Context) (net.Conn, error)
 }
 
 // protocolError is a non-200 reply (xmlrpclib's ProtocolError).
@@ -36,14 +38,10 @@ func (e *protocolError) Error() string {
 
 func newRPCClient(serverURL string, user, pass *string) (*rpcClient, error) {
 	c := &rpcClient{serverURL: serverURL, user: user, pass: pass}
-	tr := &http.Transport{DisableCompression: true, Proxy: nil}
+	network, addr := "unix", ""
 	switch {
 	case strings.HasPrefix(serverURL, "unix://"):
-		path := serverURL[len("unix://"):]
-		tr.DialContext = func(ctx context.Context, _, _ string) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, "unix", path)
-		}
+		addr = serverURL[len("unix://"):]
 		// "localhost" as the Host, as supervisorctl sends over unix.
 		c.base = "http://localhost"
 	case strings.HasPrefix(serverURL, "http://"):
@@ -56,11 +54,60 @@ func newRPCClient(serverURL string, user, pass *string) (*rpcClient, error) {
 			host = net.JoinHostPort(u.Hostname(), "80")
 		}
 		c.base = "http://" + host
+		network, addr = "tcp", host
 	default:
 		return nil, fmt.Errorf("Unknown protocol for serverurl %s", serverURL)
 	}
-	c.http = &http.Client{Transport: tr}
+	c.dial = func(ctx context.Context) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}
 	return c, nil
+}
+
+// do sends req on a new connection and reads the reply's head. The body
+// closes the connection, and so does ctx ending (ending a tail -f).
+func (c *rpcClient) do(req *http.Request) (*http.Response, error) {
+	conn, err := c.dial(req.Context())
+	if err != nil {
+		return nil, err
+	}
+	stop := context.AfterFunc(req.Context(), func() { conn.Close() })
+	req.Close = true // one request per connection: "Connection: close"
+	resp, err := func() (*http.Response, error) {
+		werr := req.Write(conn)
+		// A server may answer before it has read the whole request (413
+		// for an oversized body) and close: its reply is the better error.
+		resp, rerr := http.ReadResponse(bufio.NewReader(conn), req)
+		if rerr != nil && werr != nil {
+			return nil, werr
+		}
+		return resp, rerr
+	}()
+	if err != nil {
+		stop()
+		conn.Close()
+		return nil, err
+	}
+	resp.Body = &connBody{ReadCloser: resp.Body, conn: conn, stop: stop}
+	return resp, nil
+}
+
+// connBody is a reply body that closes its connection.
+type connBody struct {
+	io.ReadCloser
+	conn net.Conn
+	stop func() bool
+}
+
+// Close closes the connection first: the body's Close waits for a Read
+// in progress (tail -f ended from another goroutine), which only the
+// closed connection ends.
+func (b *connBody) Close() error {
+	b.stop()
+	err := b.conn.Close()
+	b.ReadCloser.Close()
+	return err
 }
 
 // call makes one XML-RPC call. Errors are *rpcFault, *protocolError, or
@@ -81,12 +128,8 @@ func (c *rpcClient) call(method string, params ...any) (any, error) {
 	if c.user != nil && c.pass != nil {
 		req.SetBasicAuth(*c.user, *c.pass)
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.do(req)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			return nil, ue.Err
-		}
 		return nil, err
 	}
 	defer resp.Body.Close()
@@ -112,12 +155,8 @@ func (c *rpcClient) get(ctx context.Context, path string) (io.ReadCloser, error)
 	if c.user != nil && c.pass != nil && *c.pass != "" {
 		req.SetBasicAuth(*c.user, *c.pass)
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.do(req)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			return nil, ue.Err
-		}
 		return nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
@@ -127,4 +166,5 @@ func (c *rpcClient) get(ctx context.Context, path string) (io.ReadCloser, error)
 	return resp.Body, nil
 }
 
-func (c *rpcClient) close() { c.http.CloseIdleConnections() }
+// close is a no-op: no connection outlives its request.
+func (c *rpcClient) close() {}

@@ -32,7 +32,7 @@ func rawRequest(t *testing.T, srv *Server, method, path string, body io.Reader, 
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
-	resp, err := cl.http.Do(req)
+	resp, err := cl.do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

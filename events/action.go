@@ -24,7 +24,6 @@ type Level int
 
 const (
 	LevelDebug Level = iota + 1
-	LevelInfo
 	LevelWarn
 	LevelError
 )

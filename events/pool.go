@@ -47,6 +47,7 @@ type Pool struct {
 	serial    int64     // the last pool serial given, -1 before the first
 }
 
+// Name is the pool name.
 func (p *Pool) Name() string { return p.cfg.Name }
 
 // Queued is the number of events waiting in the buffer (the ones listeners

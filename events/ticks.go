@@ -9,9 +9,14 @@ import (
 // sends them when several roll over at once.
 func tickPeriods() [3]int64 { return [3]int64{5, 60, 3600} }
 
-// tickSlices holds, per period of tickPeriods, the start of the current
-// timeslice in Unix seconds; 0 while no pool subscribes to that period.
-type tickSlices [3]int64
+// tickSlice is the current timeslice of one TICK period.
+type tickSlice struct {
+	started bool  // false while no pool subscribes to the period
+	start   int64 // the slice's start, Unix seconds
+}
+
+// tickSlices holds a tickSlice per period of tickPeriods.
+type tickSlices [3]tickSlice
 
 // Tick builds the TICK_<period> event for the timeslice starting at when
 // (Unix seconds): payload "when:<when>".
@@ -32,19 +37,20 @@ func timeslice(period int64, now time.Time) int64 {
 // supervisord's start does, so its first tick comes when that slice ends.
 func (b *Bus) NextTick(now time.Time) (time.Time, bool) {
 	var next int64
+	found := false
 	for i, period := range tickPeriods() {
 		if !b.Wants(tickName(period)) {
-			b.ticks[i] = 0
+			b.ticks[i] = tickSlice{}
 			continue
 		}
-		if b.ticks[i] == 0 {
-			b.ticks[i] = timeslice(period, now)
+		if !b.ticks[i].started {
+			b.ticks[i] = tickSlice{started: true, start: timeslice(period, now)}
 		}
-		if due := b.ticks[i] + period; next == 0 || due < next {
-			next = due
+		if due := b.ticks[i].start + period; !found || due < next {
+			next, found = due, true
 		}
 	}
-	if next == 0 {
+	if !found {
 		return time.Time{}, false
 	}
 	return time.Unix(next, 0), true
@@ -57,16 +63,13 @@ func (b *Bus) Tick(now time.Time) []Action {
 	var acts []Action
 	for i, period := range tickPeriods() {
 		if !b.Wants(tickName(period)) {
-			b.ticks[i] = 0
+			b.ticks[i] = tickSlice{}
 			continue
 		}
 		slice := timeslice(period, now)
-		if b.ticks[i] == 0 {
-			b.ticks[i] = slice
-			continue
-		}
-		if slice != b.ticks[i] {
-			b.ticks[i] = slice
+		last := b.ticks[i]
+		b.ticks[i] = tickSlice{started: true, start: slice}
+		if last.started && slice != last.start {
 			acts = append(acts, b.Publish(Tick(period, slice))...)
 		}
 	}

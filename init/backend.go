@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	"github.com/supinit/supinit/config"
+	"github.com/supinit/supinit/events"
 	"github.com/supinit/supinit/logs"
 	"github.com/supinit/supinit/program"
 )
@@ -250,6 +251,9 @@ func (s *Supervisor) SendProcessStdin(namespec string, data []byte) error {
 	return nil
 }
 
-// SendRemoteCommEvent would emit a REMOTE_COMMUNICATION event; there are
-// no event listeners yet, so it only answers true.
-func (s *Supervisor) SendRemoteCommEvent(typ, data string) error { return nil }
+// SendRemoteCommEvent publishes a REMOTE_COMMUNICATION event. As in
+// supervisord it works during a shutdown too.
+func (s *Supervisor) SendRemoteCommEvent(typ, data string) error {
+	s.onLoop(func() { s.publish(events.RemoteCommunication(typ, data)) })
+	return nil
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"syscall"
+	"time"
 
 	"github.com/supinit/supinit/program"
 )
@@ -14,13 +15,19 @@ import (
 type pending struct {
 	p   *proc
 	res chan error // capacity 1
+	now bool       // known when the call was made, not deferred
 }
 
 func done(p *proc, err error) pending {
-	r := pending{p: p, res: make(chan error, 1)}
+	r := pending{p: p, res: make(chan error, 1), now: true}
 	r.res <- err
 	return r
 }
+
+// pollEvery is how often many looks for deferred outcomes. supervisord
+// polls its deferred "all" calls every 50 ms; outcomes that become known
+// between two polls are reported together, in process order.
+const pollEvery = 50 * time.Millisecond
 
 // wait waits for the outcome, or ctx, or the end of the loop.
 func (s *Supervisor) wait(ctx context.Context, pd pending) error {
@@ -39,13 +46,16 @@ func (s *Supervisor) wait(ctx context.Context, pd pending) error {
 	}
 }
 
-// await registers check as a waiter unless it is satisfied already. A
-// cancelled ctx ends the waiter.
-func (s *Supervisor) await(ctx context.Context, check func() bool) {
+// await registers check as a waiter unless it is satisfied already, and
+// reports whether it did (the outcome is deferred). A cancelled ctx ends
+// the waiter.
+func (s *Supervisor) await(ctx context.Context, check func() bool) bool {
 	w := func() bool { return ctx.Err() != nil || check() }
-	if !w() {
-		s.waiters = append(s.waiters, w)
+	if w() {
+		return false
 	}
+	s.waiters = append(s.waiters, w)
+	return true
 }
 
 // execFault is startProcess's look at the command before it spawns:
@@ -93,7 +103,7 @@ func (s *Supervisor) startOne(ctx context.Context, p *proc, wait bool) pending {
 		return done(p, nil)
 	}
 	r := pending{p: p, res: make(chan error, 1)}
-	s.await(ctx, func() bool {
+	r.now = !s.await(ctx, func() bool {
 		switch {
 		case p.m.SpawnErr() != "":
 			r.res <- program.NewFault(program.FaultSpawnError, name)
@@ -123,7 +133,7 @@ func (s *Supervisor) stopOne(ctx context.Context, p *proc, wait bool) pending {
 		return done(p, nil)
 	}
 	r := pending{p: p, res: make(chan error, 1)}
-	s.await(ctx, func() bool {
+	r.now = !s.await(ctx, func() bool {
 		if !p.m.State().IsStopped() {
 			return false
 		}
@@ -165,7 +175,11 @@ func (s *Supervisor) one(ctx context.Context, namespec string, op func(p *proc) 
 }
 
 // many runs op on the processes that pick selects from (on the loop) and
-// collects their results in order.
+// collects their results in supervisord's order: first the outcomes known
+// at once (errors, starts without waiting), in process order, then the
+// deferred ones as they become known, a poll round at a time, each round
+// in process order. So a program that fails at once is reported before
+// the ones that take startsecs to be RUNNING, as supervisord does.
 func (s *Supervisor) many(ctx context.Context, pick func() ([]*proc, error), want func(p *proc) bool, op func(p *proc) pending) ([]program.Result, error) {
 	var pds []pending
 	err := s.call(func() error {
@@ -184,16 +198,54 @@ func (s *Supervisor) many(ctx context.Context, pick func() ([]*proc, error), wan
 		return nil, err
 	}
 	out := make([]program.Result, 0, len(pds))
-	for _, pd := range pds {
+	add := func(pd pending, err error) error {
 		r := program.Result{Name: pd.p.cfg.Name, Group: pd.p.cfg.Group, Status: program.FaultSuccess, Description: "OK"}
-		if err := s.wait(ctx, pd); err != nil {
+		if err != nil {
 			var f *program.Fault
 			if !errors.As(err, &f) {
-				return out, err // ctx ended
+				return err // ctx ended
 			}
 			r.Status, r.Description = f.Code, f.Error()
 		}
 		out = append(out, r)
+		return nil
+	}
+	var deferred []pending
+	for _, pd := range pds {
+		if !pd.now {
+			deferred = append(deferred, pd)
+		} else if err := add(pd, <-pd.res); err != nil {
+			return out, err
+		}
+	}
+	tick := time.NewTicker(pollEvery)
+	defer tick.Stop()
+	for len(deferred) > 0 {
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			return out, ctx.Err()
+		case <-s.quit:
+			// No more rounds: what is left is known now or never.
+			for _, pd := range deferred {
+				if err := add(pd, s.wait(ctx, pd)); err != nil {
+					return out, err
+				}
+			}
+			return out, nil
+		}
+		left := deferred[:0]
+		for _, pd := range deferred {
+			select {
+			case err := <-pd.res:
+				if err := add(pd, err); err != nil {
+					return out, err
+				}
+			default:
+				left = append(left, pd)
+			}
+		}
+		deferred = left
 	}
 	return out, nil
 }

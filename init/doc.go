@@ -9,8 +9,12 @@
 //
 // Everything outside the loop only sends it events: the reaper's exits,
 // os/signal's signals, timers (time.AfterFunc, armed only while a program
-// waits for something, so an idle supinit never wakes up), and control
-// requests with a reply channel. The per-process rules live in
-// program.Machine, a pure state machine; this package carries out its
-// actions (spawn, signal, arm a timer, log).
+// waits for something, or for the next TICK while an event listener
+// subscribes to one, so an idle supinit never wakes up), what the output
+// copiers saw that events need, and control requests with a reply
+// channel. The per-process rules live in program.Machine, a pure state
+// machine; this package carries out its actions (spawn, signal, arm a
+// timer, log). Likewise the [eventlistener:x] pools live in events.Bus,
+// and this package runs the listener processes and carries out what the
+// bus asks (write an event to a listener, restart one, print, log).
 package supervisor

@@ -1,19 +1,25 @@
 package supervisor
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
 	"github.com/supinit/supinit/config"
+	"github.com/supinit/supinit/events"
 	"github.com/supinit/supinit/logs"
 	"github.com/supinit/supinit/program"
 )
 
-// groupPrograms returns the programs of group name in cfg, in the
-// group's process order.
+// groupPrograms returns the programs of group name in cfg (the
+// listeners of a listener pool), in the group's process order.
 func groupPrograms(cfg *config.Config, g *config.Group) []*config.Program {
+	list := cfg.Programs
+	if g.Kind == config.KindEventListener {
+		list = cfg.EventListeners
+	}
 	byName := make(map[string]*config.Program)
-	for _, p := range cfg.Programs {
+	for _, p := range list {
 		if p.Group == g.Name {
 			byName[p.Name] = p
 		}
@@ -30,7 +36,7 @@ func groupPrograms(cfg *config.Config, g *config.Group) []*config.Program {
 // findGroup returns the group called name in cfg, or nil.
 func findGroup(cfg *config.Config, name string) *config.Group {
 	for _, g := range cfg.Groups {
-		if g.Name == name && g.Kind != config.KindEventListener {
+		if g.Name == name {
 			return g
 		}
 	}
@@ -41,16 +47,19 @@ func findGroup(cfg *config.Config, name string) *config.Group {
 // their log channels open (AUTO files are created now, as supervisord
 // creates them with the group).
 func (s *Supervisor) addGroup(cfg *config.Config, g *config.Group) *group {
-	ng := &group{cfg: g}
+	ng := &group{cfg: g, added: s.nadded}
+	s.nadded++
 	for _, pc := range groupPrograms(cfg, g) {
 		p := &proc{m: program.NewMachine(pc), cfg: pc, group: ng}
-		p.stdout = s.openChannel(cfg, pc, "stdout", pc.Stdout)
+		p.stdout = s.openChannel(cfg, pc, "stdout", s.stdoutLog(pc))
 		if !pc.RedirectStderr {
 			p.stderr = s.openChannel(cfg, pc, "stderr", pc.Stderr)
 		}
 		ng.procs = append(ng.procs, p)
 	}
 	s.groups[g.Name] = ng
+	s.addPool(ng)
+	s.publish(events.ProcessGroupAdded(g.Name))
 	return ng
 }
 
@@ -100,9 +109,16 @@ func (s *Supervisor) removeGroup(g *group) {
 		}
 	}
 	delete(s.groups, g.cfg.Name)
+	s.removeGroupEvents(g)
+	s.publish(events.ProcessGroupRemoved(g.cfg.Name))
 }
 
-// sortedGroups is the active groups by (priority, name).
+// sortedGroups is the active groups by priority, then in the order they
+// became active, as supervisord sorts its runtime groups (by priority
+// only, stably, in a dict that keeps insertion order). The groups of a
+// config are added by (priority, name), so at start-up this is (priority,
+// name); a group that update or add activates later comes after the
+// others of its priority, in start/stop all and in the shutdown order.
 func (s *Supervisor) sortedGroups() []*group {
 	out := make([]*group, 0, len(s.groups))
 	for _, g := range s.groups {
@@ -112,7 +128,7 @@ func (s *Supervisor) sortedGroups() []*group {
 		if a.cfg.Priority != b.cfg.Priority {
 			return a.cfg.Priority - b.cfg.Priority
 		}
-		return strings.Compare(a.cfg.Name, b.cfg.Name)
+		return cmp.Compare(a.added, b.added)
 	})
 	return out
 }

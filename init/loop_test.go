@@ -96,16 +96,23 @@ func startFake(t *testing.T, h *fakeHost, progs ...*config.Program) *fakeRun {
 	if h == nil {
 		h = &fakeHost{}
 	}
+	return startFakeHost(t, h, h, makeConfig(t.TempDir(), progs...))
+}
+
+// startFakeHost runs cfg on the loop with host, which records its pids in
+// h.
+func startFakeHost(t *testing.T, h *fakeHost, host host, cfg *config.Config) *fakeRun {
+	t.Helper()
 	h.pidName = map[int]string{}
-	cfg := makeConfig(t.TempDir(), progs...)
 	exits := make(chan reaper.Exit)
 	s := &Supervisor{
-		log: zerolog.Nop(), host: h, now: time.Now,
+		log: zerolog.Nop(), host: host, now: time.Now,
 		groups: map[string]*group{}, pids: map[int]*proc{}, swaps: map[string]*swap{},
 		calls: make(chan func()), exits: exits, sigs: make(chan os.Signal, 8),
-		poke: make(chan struct{}, 1), quit: make(chan struct{}),
+		poke: make(chan struct{}, 1), quit: make(chan struct{}), taps: newTapQueue(),
 	}
 	s.setConfig(cfg)
+	s.newBus(cfg)
 	for _, g := range cfg.Groups {
 		s.addGroup(cfg, g)
 	}
@@ -308,7 +315,9 @@ func TestBackendFaults(t *testing.T) {
 		names = append(names, x.Name)
 	}
 	// broken is in BACKOFF again after its re-add: a running state too.
-	if want := []string{"broken", "idle", "multi_00", "multi_01", "web"}; err != nil || !reflect.DeepEqual(names, want) {
+	// Re-added, it comes after the other groups of its priority, as in
+	// supervisord.
+	if want := []string{"idle", "multi_00", "multi_01", "web", "broken"}; err != nil || !reflect.DeepEqual(names, want) {
 		t.Fatalf("StopAllProcesses = %+v, %v; want results for %v", res, err, want)
 	}
 	s.sigs <- syscall.SIGTERM
@@ -439,6 +448,11 @@ func TestIdleHasNoTimers(t *testing.T) {
 				armed++
 			}
 		})
+	})
+	r.s.onLoop(func() {
+		if r.s.tick != nil {
+			armed++
+		}
 	})
 	if armed != 0 {
 		t.Fatalf("%d timers armed while idle", armed)

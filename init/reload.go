@@ -26,7 +26,7 @@ func diffGroups(active []groupSnapshot, cfg *config.Config, skip string) (added,
 	}
 	inNew := make(map[string]bool)
 	for _, g := range cfg.Groups {
-		if g.Kind == config.KindEventListener || g.Name == skip {
+		if g.Name == skip {
 			continue
 		}
 		inNew[g.Name] = true

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/supinit/supinit/config"
+	"github.com/supinit/supinit/events"
 	"github.com/supinit/supinit/logs"
 	"github.com/supinit/supinit/program"
 	"github.com/supinit/supinit/reaper"
@@ -113,7 +114,7 @@ func Run(cfg *config.Config, opts Options) int {
 		opts: opts, log: log, mainLog: mainLog, mux: mux, now: time.Now,
 		groups: map[string]*group{}, pids: map[int]*proc{}, swaps: map[string]*swap{},
 		calls: make(chan func()), sigs: sigs,
-		poke: make(chan struct{}, 1), quit: make(chan struct{}),
+		poke: make(chan struct{}, 1), quit: make(chan struct{}), taps: newTapQueue(),
 	}
 	if sub, err := reaper.Subreaper(); err != nil {
 		log.Warn().Err(err).Msg("not PID 1 and cannot become a subreaper: orphans will not be reaped by supinit")
@@ -131,11 +132,11 @@ func Run(cfg *config.Config, opts Options) int {
 		}
 	}
 	s.setConfig(cfg)
+	s.newBus(cfg)
+	// The listener pools come first (priority -1 by default), so they
+	// get the PROCESS_GROUP_ADDED of the groups after them, as in
+	// supervisord.
 	for _, g := range cfg.Groups {
-		if g.Kind == config.KindEventListener {
-			log.Warn().Msgf("[eventlistener:%s] is not supported yet: its processes are not started", g.Name)
-			continue
-		}
 		s.addGroup(cfg, g)
 	}
 	s.mood.Store(moodRunning)
@@ -155,6 +156,7 @@ func Run(cfg *config.Config, opts Options) int {
 	}
 	removePidfile := writePidfile(sv.Pidfile, log)
 	log.Info().Msgf("supinit started with pid %d", os.Getpid())
+	s.publish(events.SupervisorRunning())
 	s.autostart(s.sortedGroups())
 	s.settle()
 	code := s.loop()
@@ -177,7 +179,14 @@ func (s *Supervisor) close() {
 	case <-ctx.Done():
 		s.log.Warn().Msg("some program output was still open at exit: not waiting for it")
 	}
+	if s.relay != nil {
+		s.relay.close(ctx)
+		if s.relay.dropped > 0 {
+			s.log.Warn().Msgf("dropped %d pieces of event listener output the container's stdout did not take", s.relay.dropped)
+		}
+	}
 	for _, g := range s.groups {
+		s.removeGroupEvents(g)
 		for _, p := range g.procs {
 			if p.stdout != nil {
 				p.stdout.Close()

@@ -5,7 +5,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/supinit/supinit/config"
+	"github.com/supinit/supinit/events"
 	"github.com/supinit/supinit/program"
 )
 
@@ -26,6 +26,9 @@ type shutdown struct {
 	sweep   bool // the descendants got SIGTERM
 	killed  bool // the descendants got SIGKILL
 	logTick *time.Timer
+	// flushUntil ends the wait for the listeners to take their last
+	// events (zero until the wait begins).
+	flushUntil time.Time
 }
 
 // shutdownLevels groups the processes by group priority, highest first;
@@ -61,6 +64,7 @@ func (s *Supervisor) startShutdown(code int, restart bool) {
 		s.mood.Store(moodShutdown)
 	}
 	s.shut = &shutdown{restart: restart, levels: shutdownLevels(s.sortedGroups())}
+	s.publish(events.SupervisorStopping())
 	// supervisord spawns nothing while its mood is below RUNNING: the
 	// new processes of a restart are fresh machines, so halting the old
 	// ones is right for both.
@@ -90,6 +94,9 @@ func (s *Supervisor) advanceShutdown() bool {
 	for sh.level < len(sh.levels) {
 		level := sh.levels[sh.level]
 		if !sh.sent {
+			if s.holdForListeners(level) {
+				return false
+			}
 			sh.sent = true
 			for _, p := range level {
 				s.handle(p, program.GiveUp())
@@ -197,16 +204,18 @@ func (s *Supervisor) finishRestart() {
 	} else {
 		cfg = fresh
 	}
+	// A new bus first: the old pools go with their groups, and a restart
+	// publishes no PROCESS_GROUP_REMOVED (supervisord starts afresh).
+	s.newBus(cfg)
 	for _, g := range s.sortedGroups() {
 		s.removeGroup(g)
 	}
 	s.setConfig(cfg)
 	var added []*group
 	for _, g := range cfg.Groups {
-		if g.Kind != config.KindEventListener {
-			added = append(added, s.addGroup(cfg, g))
-		}
+		added = append(added, s.addGroup(cfg, g))
 	}
 	s.mood.Store(moodRunning)
+	s.publish(events.SupervisorRunning())
 	s.autostart(added)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/supinit/supinit/config"
+	"github.com/supinit/supinit/events"
 	"github.com/supinit/supinit/logs"
 	"github.com/supinit/supinit/program"
 	"github.com/supinit/supinit/reaper"
@@ -44,6 +45,8 @@ type proc struct {
 	stderr *logs.Channel // nil with redirect_stderr
 	stdin  *os.File      // the write end of the stdin pipe while it runs
 	gone   bool          // removed from the config: ignore its late events
+	lis    *listener     // nil unless it belongs to an [eventlistener:x] pool
+	drain  drain         // its exit waits for the pipes the loop reads
 }
 
 // group is one active process group, its processes in supervisord's
@@ -51,6 +54,7 @@ type proc struct {
 type group struct {
 	cfg   *config.Group
 	procs []*proc
+	added uint64 // when it became active, for the order of equal priorities
 }
 
 // Supervisor runs the programs of a config. Create it with Run; it
@@ -66,6 +70,7 @@ type Supervisor struct {
 	// Owned by the loop goroutine.
 	parsed  *config.Config // the last config read (reloadConfig's view)
 	groups  map[string]*group
+	nadded  uint64 // groups made active so far: the next group.added
 	pids    map[int]*proc
 	waiters []func() bool
 	shut    *shutdown
@@ -73,12 +78,17 @@ type Supervisor struct {
 	code    int  // the exit code
 	done    bool // the loop is to end
 	ending  []func()
+	bus     *events.Bus
+	tick    *time.Timer // the next TICK event, only while a pool wants one
+	tickAt  time.Time
+	relay   *relay // result-handler output to stdout, started on first use
 
 	// The loop's inputs.
 	calls chan func()
 	exits <-chan reaper.Exit
 	sigs  chan os.Signal
 	poke  chan struct{} // an orphan was reaped
+	taps  *tapQueue     // listener protocol and PROCESS_LOG chunks
 	quit  chan struct{} // closed when the loop has ended
 
 	mood    atomic.Int32
@@ -100,7 +110,9 @@ func (s *Supervisor) post(fn func()) bool {
 // returns the exit code.
 func (s *Supervisor) loop() int {
 	defer close(s.quit)
+	defer s.stopTick()
 	for !s.done {
+		s.armTick()
 		select {
 		case fn := <-s.calls:
 			fn()
@@ -109,6 +121,8 @@ func (s *Supervisor) loop() int {
 		case sig := <-s.sigs:
 			s.onSignal(sig.(syscall.Signal))
 		case <-s.poke:
+		case <-s.taps.wake:
+			s.drainTaps()
 		}
 		s.settle()
 	}
@@ -152,7 +166,23 @@ func (s *Supervisor) onExit(e reaper.Exit) {
 		p.stdin.Close()
 		p.stdin = nil
 	}
-	s.handle(p, program.Reaped(e.Status))
+	if s.holdExit(p, e.Status) {
+		return
+	}
+	s.reaped(p, e.Status)
+}
+
+// reaped reports p's exit to its pool, if it is a listener (after the
+// last of its output), and to its machine.
+func (s *Supervisor) reaped(p *proc, status syscall.WaitStatus) {
+	if p.lis != nil && !p.gone {
+		if p.lis.writer != nil {
+			p.lis.writer.stop()
+			p.lis.writer = nil
+		}
+		s.do(p.lis.pool.OnExit(p.cfg.Name))
+	}
+	s.handle(p, program.Reaped(status))
 }
 
 // handle feeds ev to p's machine and carries out what it asks for.
@@ -161,6 +191,9 @@ func (s *Supervisor) handle(p *proc, ev program.Event) {
 		return
 	}
 	s.apply(p, p.m.Handle(ev, s.now()))
+	if p.lis != nil && p.lis.restart {
+		s.restartListener(p)
+	}
 }
 
 func (s *Supervisor) apply(p *proc, acts []program.Action) {
@@ -184,6 +217,7 @@ func (s *Supervisor) apply(p *proc, acts []program.Action) {
 				p.timer = nil
 			}
 			s.log.Debug().Str("program", p.cfg.Namespec()).Msgf("%s: %s -> %s", p.cfg.Name, a.From, a.To)
+			s.publishState(p, a)
 		case program.ActionEnded:
 			if p.cfg.Critical {
 				s.criticalEnded(p, a.Code, a.Msg)
@@ -206,26 +240,41 @@ func (s *Supervisor) spawn(p *proc) {
 	}
 	s.pids[pr.Pid] = p
 	p.stdin = pr.Stdin
-	s.copy(p.stdout, pr.Stdout)
-	s.copy(p.stderr, pr.Stderr)
+	p.drain.begin()
+	if p.lis != nil {
+		s.spawnedListener(p, pr)
+	} else {
+		s.copy(p.stdout, pr.Stdout, s.logTap(p, pr.Pid, events.Stdout))
+	}
+	s.copy(p.stderr, pr.Stderr, s.logTap(p, pr.Pid, events.Stderr))
 	s.handle(p, program.Spawned(pr.Pid))
 }
 
 // copy runs one pipe's copier. A process is STOPPED when it is reaped,
 // not when its pipes close: an orphan may hold them open much longer.
-func (s *Supervisor) copy(ch *logs.Channel, r *os.File) {
+// tp, when not nil, gets every chunk read and the EOF, and the exit of
+// the spawn waits for that EOF (see drain).
+func (s *Supervisor) copy(ch *logs.Channel, r *os.File, tp *pipeTap) {
 	if r == nil {
 		return
+	}
+	var src io.Reader = r
+	if tp != nil {
+		tp.t.p.drain.open++
+		src = &tapReader{r: r, fn: tp.chunk}
 	}
 	s.copiers.Add(1)
 	go func() {
 		defer s.copiers.Done()
 		defer r.Close()
 		if ch == nil {
-			_, _ = io.Copy(io.Discard, r)
-			return
+			_, _ = io.Copy(io.Discard, src)
+		} else {
+			_ = ch.Copy(src)
 		}
-		_ = ch.Copy(r)
+		if tp != nil {
+			tp.end()
+		}
 	}()
 }
 
@@ -267,7 +316,7 @@ func (s *Supervisor) criticalEnded(p *proc, code int, why string) {
 }
 
 // eachProc calls fn for every active process in start order: groups by
-// (priority, name), processes in group order.
+// priority then activation order, processes in group order.
 func (s *Supervisor) eachProc(fn func(p *proc)) {
 	for _, g := range s.sortedGroups() {
 		for _, p := range g.procs {

@@ -58,6 +58,7 @@ type Channel struct {
 	streams   []*Stream // container streams to write (the main log may have two)
 	lossy     bool      // drop rather than wait when a stream is full (main log)
 	label     label
+	reads     *bufPool // Copy's read buffers
 
 	mu     sync.Mutex // guards the sinks below; never held while waiting on a stream
 	path   string     // what Path reports
@@ -83,6 +84,11 @@ func OpenChannel(opts ChannelOptions) (*Channel, error) {
 	}
 	if c.idle <= 0 {
 		c.idle = DefaultIdleFlush
+	}
+	if opts.Mux != nil && opts.Mux.reads != nil {
+		c.reads = opts.Mux.reads
+	} else {
+		c.reads = newBufPool(readBufSize)
 	}
 	file, syslog := opts.File, opts.Syslog
 	switch strings.ToUpper(file) {
@@ -197,22 +203,35 @@ func (c *Channel) Close() error {
 }
 
 // emit sends whole lines, or one piece of a line, to every sink.
-func (c *Channel) emit(seg []byte) {
+func (c *Channel) emit(seg []byte) { c.emitFrom(seg, nil) }
+
+// emitFrom is emit for a segment that may start at the start of b, a
+// buffer of c.reads. When it does and the channel's one stream takes the
+// bytes unchanged, the stream gets b itself rather than a copy (the bytes
+// of a busy pipe are copied once less): emitFrom reports whether it took
+// b, which its caller must then no longer touch.
+func (c *Channel) emitFrom(seg []byte, b *[]byte) bool {
 	if c.stripANSI {
-		seg = StripANSI(seg)
+		seg = StripANSI(seg) // seg itself when it holds no escape
 	}
 	if len(seg) == 0 {
-		return
+		return false
 	}
 	c.mu.Lock()
 	c.writeSinks(seg)
 	c.mu.Unlock()
 	// Outside c.mu: a stalled stream must not block readers of the tail.
-	for _, s := range c.streams {
-		b := s.getBuf()
-		*b = c.appendForStream(*b, s, seg)
-		s.send(b, !c.lossy)
+	if b != nil && len(c.streams) == 1 && !c.streams[0].prefix && &seg[0] == &(*b)[:1][0] {
+		*b = (*b)[:len(seg)]
+		c.streams[0].queueBuf(item{buf: b, pool: c.reads}, !c.lossy)
+		return true
 	}
+	for _, s := range c.streams {
+		nb := s.getBuf()
+		*nb = c.appendForStream(*nb, s, seg)
+		s.send(nb, !c.lossy)
+	}
+	return false
 }
 
 func (c *Channel) writeSinks(seg []byte) {

@@ -16,6 +16,10 @@ import (
 type Mux struct {
 	Stdout *Stream
 	Stderr *Stream
+	// reads is the read buffers shared by the channels opened on this
+	// Mux: a few serve every pipe, since a pipe holds one only while it
+	// has bytes to read.
+	reads *bufPool
 }
 
 // NewMux starts writers for stdout and stderr (normally os.Stdout and
@@ -28,6 +32,7 @@ func NewMux(stdout, stderr *os.File, opts StreamOptions) *Mux {
 	return &Mux{
 		Stdout: newStream(stdout, o1, isTerminal(stdout), labels),
 		Stderr: newStream(stderr, o2, isTerminal(stderr), labels),
+		reads:  newBufPool(readBufSize),
 	}
 }
 

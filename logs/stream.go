@@ -44,9 +44,12 @@ const (
 )
 
 // item is one entry of a stream's queue: whole lines to write, or a flush
-// marker whose done channel the writer closes when it reaches it.
+// marker whose done channel the writer closes when it reaches it. A buffer
+// handed over by a copier goes back to that copier's pool, others to the
+// stream's own.
 type item struct {
 	buf  *[]byte
+	pool *bufPool
 	done chan struct{}
 }
 
@@ -64,7 +67,7 @@ type Stream struct {
 	once    sync.Once
 	pending atomic.Int64 // bytes accepted and not yet written
 	dropped atomic.Int64 // bytes refused after Close, lost to write errors, or abandoned by Close
-	pool    sync.Pool    // *[]byte buffers recycled between the copiers and the writer
+	small   *bufPool     // buffers of copies, recycled between their writers and this stream
 
 	errMu sync.Mutex
 	err   error // the first write error
@@ -88,8 +91,8 @@ func newStream(out io.Writer, opts StreamOptions, terminal bool, labels *palette
 		labels: labels,
 		queue:  make(chan item, n),
 		closed: make(chan struct{}),
+		small:  newBufPool(smallBufSize),
 	}
-	s.pool.New = func() any { b := make([]byte, 0, 4096); return &b }
 	go s.run()
 	return s
 }
@@ -153,25 +156,25 @@ func (s *Stream) Close(ctx context.Context) (int64, error) {
 	return lost, err
 }
 
-func (s *Stream) getBuf() *[]byte {
-	b := s.pool.Get().(*[]byte)
-	*b = (*b)[:0]
-	return b
-}
+func (s *Stream) getBuf() *[]byte { return s.small.get() }
 
-func (s *Stream) putBuf(b *[]byte) {
-	// Keep the pool from pinning the odd huge buffer.
-	if cap(*b) <= 2*coalesceBytes {
-		s.pool.Put(b)
+func (s *Stream) putBuf(it item) {
+	if it.pool != nil {
+		it.pool.put(it.buf)
+	} else {
+		s.small.put(it.buf)
 	}
 }
 
-// send queues b for the writer. With wait it blocks while the queue is
-// full (lossless); without, it drops b when the queue is full (supinit's
-// own log must never wait for a stalled stream). It reports whether b was
-// queued.
-func (s *Stream) send(b *[]byte, wait bool) bool {
-	n := int64(len(*b))
+// send queues b, a buffer of getBuf, for the writer (see queueBuf).
+func (s *Stream) send(b *[]byte, wait bool) bool { return s.queueBuf(item{buf: b}, wait) }
+
+// queueBuf queues it for the writer, which then owns its buffer. With
+// wait it blocks while the queue is full (lossless); without, it drops it
+// when the queue is full (supinit's own log must never wait for a stalled
+// stream). It reports whether it was queued.
+func (s *Stream) queueBuf(it item, wait bool) bool {
+	n := int64(len(*it.buf))
 	select {
 	case <-s.closed:
 		s.dropped.Add(n)
@@ -181,13 +184,13 @@ func (s *Stream) send(b *[]byte, wait bool) bool {
 	s.pending.Add(n)
 	if wait {
 		select {
-		case s.queue <- item{buf: b}:
+		case s.queue <- it:
 			return true
 		case <-s.closed:
 		}
 	} else {
 		select {
-		case s.queue <- item{buf: b}:
+		case s.queue <- it:
 			return true
 		default:
 		}
@@ -201,7 +204,7 @@ func (s *Stream) send(b *[]byte, wait bool) bool {
 // coalesceBytes) into one write(2).
 func (s *Stream) run() {
 	var scratch []byte
-	batch := make([]*[]byte, 0, 16)
+	batch := make([]item, 0, 16)
 	for {
 		var first item
 		select {
@@ -213,7 +216,7 @@ func (s *Stream) run() {
 		if first.done != nil {
 			marker = first.done
 		} else {
-			batch = append(batch, first.buf)
+			batch = append(batch, first)
 			marker = s.gather(&batch)
 		}
 		scratch = s.writeBatch(batch, scratch)
@@ -227,15 +230,15 @@ func (s *Stream) run() {
 
 // gather adds queued items to batch without waiting, until the queue is
 // empty, the batch is big enough, or a flush marker comes (returned).
-func (s *Stream) gather(batch *[]*[]byte) chan struct{} {
-	total := len(*(*batch)[0])
+func (s *Stream) gather(batch *[]item) chan struct{} {
+	total := len(*(*batch)[0].buf)
 	for total < coalesceBytes {
 		select {
 		case it := <-s.queue:
 			if it.done != nil {
 				return it.done
 			}
-			*batch = append(*batch, it.buf)
+			*batch = append(*batch, it)
 			total += len(*it.buf)
 		default:
 			return nil
@@ -244,15 +247,15 @@ func (s *Stream) gather(batch *[]*[]byte) chan struct{} {
 	return nil
 }
 
-func (s *Stream) writeBatch(batch []*[]byte, scratch []byte) []byte {
+func (s *Stream) writeBatch(batch []item, scratch []byte) []byte {
 	if len(batch) == 0 {
 		return scratch
 	}
-	data := *batch[0]
+	data := *batch[0].buf
 	if len(batch) > 1 {
 		scratch = scratch[:0]
-		for _, b := range batch {
-			scratch = append(scratch, *b...)
+		for _, it := range batch {
+			scratch = append(scratch, *it.buf...)
 		}
 		data = scratch
 	}
@@ -269,8 +272,8 @@ func (s *Stream) writeBatch(batch []*[]byte, scratch []byte) []byte {
 		s.errMu.Unlock()
 	}
 	s.pending.Add(-int64(len(data)))
-	for _, b := range batch {
-		s.putBuf(b)
+	for _, it := range batch {
+		s.putBuf(it)
 	}
 	if cap(scratch) > 2*coalesceBytes {
 		scratch = nil

@@ -7,17 +7,36 @@ import (
 
 // ring keeps the last bytes written to a channel without a file, with the
 // offsets a file would have: total counts every byte since the last reset,
-// and the ring holds the range [total-held, total).
+// and the ring holds the range [total-held, total). The buffer grows with
+// the bytes until it first wraps, so a quiet program's tail costs what it
+// holds, not size.
 type ring struct {
-	buf   []byte
+	buf   []byte // byte at offset o is at buf[o%size]; shorter than size until the first wrap
+	size  int
 	held  int
 	total int64
 }
 
-func newRing(size int) *ring { return &ring{buf: make([]byte, size)} }
+func newRing(size int) *ring { return &ring{size: size} }
 
 func (r *ring) write(p []byte) {
-	n := len(r.buf)
+	n := r.size
+	if len(r.buf) < n {
+		// Not wrapped yet, so the bytes since the reset are buf itself.
+		if want := len(r.buf) + len(p); want > cap(r.buf) {
+			// Double, but never past size: the ring's full size is all
+			// it will ever need.
+			grown := make([]byte, len(r.buf), min(n, max(want, 2*cap(r.buf), 512)))
+			copy(grown, r.buf)
+			r.buf = grown
+		}
+		if len(r.buf)+len(p) <= n {
+			r.buf = append(r.buf, p...)
+			r.total, r.held = int64(len(r.buf)), len(r.buf)
+			return
+		}
+		r.buf = r.buf[:n]
+	}
 	if len(p) >= n {
 		r.total += int64(len(p) - n)
 		p = p[len(p)-n:]
@@ -38,7 +57,7 @@ func (r *ring) readAt(off, length int64) []byte {
 		return []byte{}
 	}
 	out := make([]byte, 0, hi-lo)
-	n := int64(len(r.buf))
+	n := int64(r.size)
 	for lo < hi {
 		at := lo % n
 		end := min(n, at+hi-lo)
@@ -48,7 +67,8 @@ func (r *ring) readAt(off, length int64) []byte {
 	return out
 }
 
-func (r *ring) reset() { r.held, r.total = 0, 0 }
+// reset empties the ring and lets its memory go.
+func (r *ring) reset() { r.buf, r.held, r.total = nil, 0, 0 }
 
 // followBuffer bounds what a follower may fall behind, in deliveries.
 const followBuffer = 256

@@ -105,7 +105,7 @@ func (m *Machine) setState(to State) Action {
 	from := m.state
 	m.state = to
 	m.gen++
-	return Action{Kind: ActionStateChanged, From: from, To: to}
+	return Action{Kind: ActionStateChanged, From: from, To: to, Pid: m.pid, Tries: m.backoff}
 }
 
 func (m *Machine) logf(level Level, format string, args ...any) Action {
@@ -196,7 +196,9 @@ func (m *Machine) exited(ws syscall.WaitStatus, now time.Time) []Action {
 		return nil
 	}
 	es, how := DecodeWaitStatus(ws)
-	m.pid = 0
+	// The pid is cleared when the exit has been handled: the state
+	// changes it causes still report it, as supervisord's finish does.
+	defer func() { m.pid = 0 }()
 	m.laststop = now
 	expected := containsInt(m.prog.Exitcodes, es)
 	switch {
@@ -231,7 +233,9 @@ func (m *Machine) exited(ws syscall.WaitStatus, now time.Time) []Action {
 		out = append(out, m.logf(LevelWarn, "exited: %s (%s; not expected)", m.prog.Name, how))
 	}
 	wasUnknown := m.state == Unknown
-	out = append(out, m.setState(Exited))
+	exitedAct := m.setState(Exited)
+	exitedAct.Expected = expected
+	out = append(out, exitedAct)
 	if wasUnknown || !RestartAfterExit(m.prog.Autorestart, m.prog.Exitcodes, es) {
 		return append(out, Action{Kind: ActionEnded, Code: ContainerCode(ws),
 			Msg: fmt.Sprintf("%s exited (%s) and will not be restarted", m.prog.Name, how)})
@@ -239,7 +243,9 @@ func (m *Machine) exited(ws syscall.WaitStatus, now time.Time) []Action {
 	if m.halted {
 		return out
 	}
-	// EXITED → STARTING has no delay and no backoff in supervisord.
+	// EXITED → STARTING has no delay and no backoff in supervisord; the
+	// new start has no pid yet.
+	m.pid = 0
 	return append(out, m.start(now)...)
 }
 

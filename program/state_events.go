@@ -124,7 +124,11 @@ const (
 	ActionSetTimer
 	// ActionLog: log Msg at Level.
 	ActionLog
-	// ActionStateChanged: the state went From → To.
+	// ActionStateChanged: the state went From → To. Pid is the process's
+	// pid at the change (still set for the STOPPED, EXITED or BACKOFF of
+	// its exit, 0 when it has none), Tries the backoff count (after the
+	// increment, for BACKOFF) and, for EXITED, Expected whether the exit
+	// code was in exitcodes: what a PROCESS_STATE event shows.
 	ActionStateChanged
 	// ActionEnded: the process has stopped on its own and nothing will
 	// restart it (FATAL, or EXITED with no autorestart). Code is the
@@ -149,6 +153,8 @@ type Action struct {
 	Msg   string
 
 	From, To State
+	Tries    int
+	Expected bool
 
 	Code int
 }

@@ -440,3 +440,83 @@ func TestRules(t *testing.T) {
 		}
 	}
 }
+
+// stateChanges writes the state changes of acts as PROCESS_STATE events
+// show them: "FROM>TO pid:N tries:N expected:B".
+func stateChanges(acts []Action) []string {
+	var out []string
+	for _, a := range acts {
+		if a.Kind == ActionStateChanged {
+			out = append(out, fmt.Sprintf("%s>%s pid:%d tries:%d expected:%t", a.From, a.To, a.Pid, a.Tries, a.Expected))
+		}
+	}
+	return out
+}
+
+// The state changes carry what a PROCESS_STATE event shows: the pid at
+// the change (kept for the changes an exit causes), the backoff count,
+// and whether an exit was expected.
+func TestMachineStateChangeDetails(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(p *config.Program)
+		steps []Event
+		at    []time.Duration
+		want  []string
+	}{
+		{"run, exit expected, no restart", func(p *config.Program) { p.Autorestart = config.AutorestartFalse },
+			[]Event{Start(), Spawned(10), fire(TimerStartsecs), Reaped(exitCode(0))},
+			[]time.Duration{0, 0, sec, 2 * sec},
+			[]string{
+				"STOPPED>STARTING pid:0 tries:0 expected:false",
+				"STARTING>RUNNING pid:10 tries:0 expected:false",
+				"RUNNING>EXITED pid:10 tries:0 expected:true",
+			}},
+		{"unexpected exit restarts with no pid", func(p *config.Program) { p.Startsecs = 0 },
+			[]Event{Start(), Spawned(10), Reaped(exitCode(2))},
+			[]time.Duration{0, 0, sec},
+			[]string{
+				"STOPPED>STARTING pid:0 tries:0 expected:false",
+				"STARTING>RUNNING pid:10 tries:0 expected:false",
+				"RUNNING>EXITED pid:10 tries:0 expected:false",
+				"EXITED>STARTING pid:0 tries:0 expected:false",
+			}},
+		{"backoff counts tries, FATAL at the end", func(p *config.Program) { p.Startretries = 1 },
+			[]Event{Start(), Spawned(10), Reaped(exitCode(1)), fire(TimerBackoff), Spawned(11), Reaped(exitCode(1))},
+			[]time.Duration{0, 0, 0, sec, sec, sec},
+			[]string{
+				"STOPPED>STARTING pid:0 tries:0 expected:false",
+				"STARTING>BACKOFF pid:10 tries:1 expected:false",
+				"BACKOFF>STARTING pid:0 tries:1 expected:false",
+				"STARTING>BACKOFF pid:11 tries:2 expected:false",
+				"BACKOFF>FATAL pid:11 tries:0 expected:false",
+			}},
+		{"a stop reports the pid in STOPPING and STOPPED", func(p *config.Program) { p.Startsecs = 0 },
+			[]Event{Start(), Spawned(10), Stop(), Reaped(killedBy(syscall.SIGTERM))},
+			[]time.Duration{0, 0, sec, sec},
+			[]string{
+				"STOPPED>STARTING pid:0 tries:0 expected:false",
+				"STARTING>RUNNING pid:10 tries:0 expected:false",
+				"RUNNING>STOPPING pid:10 tries:0 expected:false",
+				"STOPPING>STOPPED pid:10 tries:0 expected:false",
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := NewMachine(testProgram(tc.edit))
+			var got []string
+			for i, ev := range tc.steps {
+				if ev.Kind == EventTimer {
+					ev.Gen = m.Gen()
+				}
+				got = append(got, stateChanges(m.Handle(ev, t0.Add(tc.at[i])))...)
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Fatalf("state changes\n got: %q\nwant: %q", got, tc.want)
+			}
+			if m.Pid() != 0 && m.State().IsStopped() {
+				t.Fatalf("pid %d kept in %s", m.Pid(), m.State())
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,52 +64,64 @@ autorestart=false
 startsecs=0
 `
 
-// interopConf2 is the edited config for reread/update: exiter removed,
-// multi changed, newprog added.
-const interopConf2 = `
+// newprogConf is added by the edit before reread, which also removes
+// exiterConf and changes multi's command.
+const newprogConf = `
 [program:newprog]
 command=/bin/sleep 1000
 `
 
-// startStates is what every scenario waits for before its first command.
-var startStates = map[string]string{
-	"sleeper": "RUNNING", "multi:multi_00": "RUNNING", "multi:multi_01": "RUNNING",
-	"exiter": "EXITED", "crasher": "FATAL", "manual": "STOPPED",
-	"grp:a": "RUNNING", "grp:b": "RUNNING", "writer": "RUNNING",
+// interopStartStates is what every scenario waits for before its first
+// command.
+func interopStartStates() map[string]string {
+	return map[string]string{
+		"sleeper": "RUNNING", "multi:multi_00": "RUNNING", "multi:multi_01": "RUNNING",
+		"exiter": "EXITED", "crasher": "FATAL", "manual": "STOPPED",
+		"grp:a": "RUNNING", "grp:b": "RUNNING", "writer": "RUNNING",
+	}
 }
 
-// afterUpdate is the state the edited config settles into.
-var afterUpdate = map[string]string{
-	"sleeper": "RUNNING", "multi:multi_00": "RUNNING", "multi:multi_01": "RUNNING",
-	"newprog": "RUNNING", "crasher": "FATAL", "manual": "RUNNING",
-	"grp:a": "RUNNING", "grp:b": "RUNNING", "writer": "RUNNING",
+// interopAfterUpdate is the state the edited config settles into.
+func interopAfterUpdate() map[string]string {
+	return map[string]string{
+		"sleeper": "RUNNING", "multi:multi_00": "RUNNING", "multi:multi_01": "RUNNING",
+		"newprog": "RUNNING", "crasher": "FATAL", "manual": "RUNNING",
+		"grp:a": "RUNNING", "grp:b": "RUNNING", "writer": "RUNNING",
+	}
 }
 
-// step is one supervisorctl command line of the scenario.
-type step struct {
+// interopStep is one supervisorctl command line of the scenario.
+type interopStep struct {
 	args []string
 	// before runs first: edit the config, wait for states.
-	before func(t *testing.T, s *scenario)
+	before func(t *testing.T, s *interopScenario)
 	// codeOnly compares the exit status and that there is output, not
 	// the output itself (maintail: the two daemons log differently).
 	codeOnly bool
+	// anyOrder compares the lines as a set. A start or stop of several
+	// processes reports each outcome when it is known, polled every
+	// 50 ms: processes that finish in the same few milliseconds may fall
+	// into different rounds, on supervisord as on supinit.
+	anyOrder bool
 }
 
-// scenario is one run of the steps: a daemon and a client.
-type scenario struct {
+// interopScenario is one run of the steps: a daemon and a client.
+type interopScenario struct {
 	dir, conf string
-	daemon    *daemon
-	ctl       client // runs the steps
-	poll      client // polls states between steps
+	daemon    *interopDaemon
+	ctl       ctlClient // runs the steps
+	poll      ctlClient // polls states between steps
 }
 
-func waitFor(states map[string]string) func(*testing.T, *scenario) {
-	return func(t *testing.T, s *scenario) { waitStates(t, s.poll, s.conf, states) }
+// waitForStates is a step's before: wait until the processes are in
+// their states.
+func waitForStates(states map[string]string) func(*testing.T, *interopScenario) {
+	return func(t *testing.T, s *interopScenario) { waitStates(t, s.poll, s.conf, states) }
 }
 
-// steps is the scenario every daemon and client runs, in order.
-func steps() []step {
-	return []step{
+// interopSteps is the scenario every daemon and client runs, in order.
+func interopSteps() []interopStep {
+	return []interopStep{
 		{args: []string{"status"}},
 		{args: []string{"status", "sleeper", "grp:a", "manual"}},
 		{args: []string{"status", "grp:*"}},
@@ -119,14 +132,14 @@ func steps() []step {
 		{args: []string{"start", "manual"}},
 		{args: []string{"start", "nosuch"}},
 		{args: []string{"start", "nog:*"}},
-		{args: []string{"stop", "grp:*"}},
+		{args: []string{"stop", "grp:*"}, anyOrder: true},
 		{args: []string{"status", "grp:*"}},
-		{args: []string{"start", "grp:*"}},
+		{args: []string{"start", "grp:*"}, anyOrder: true},
 		{args: []string{"stop", "sleeper"}},
 		{args: []string{"stop", "sleeper"}},
 		{args: []string{"start", "sleeper"}},
 		{args: []string{"restart", "sleeper"}},
-		{args: []string{"restart", "multi:*"}},
+		{args: []string{"restart", "multi:*"}, anyOrder: true},
 		{args: []string{"signal", "HUP", "sleeper"}},
 		{args: []string{"signal", "USR1", "nosuch"}},
 		{args: []string{"signal", "HUP", "crasher"}},
@@ -149,12 +162,12 @@ func steps() []step {
 		{args: []string{"clear", "nosuch"}},
 		{args: []string{"avail"}},
 		{args: []string{"status"}},
-		{args: []string{"reread"}, before: func(t *testing.T, s *scenario) {
-			writeConf(t, s.dir, "supervisord.conf", strings.Replace(interopConf, "/bin/sleep 1000\nprocess_name", "/bin/sleep 999\nprocess_name", 1)+interopConf2)
+		{args: []string{"reread"}, before: func(t *testing.T, s *interopScenario) {
+			writeConf(t, s.dir, "supervisord.conf", strings.Replace(interopConf, "/bin/sleep 1000\nprocess_name", "/bin/sleep 999\nprocess_name", 1)+newprogConf)
 		}},
 		{args: []string{"avail"}},
 		{args: []string{"update"}},
-		{args: []string{"status"}, before: waitFor(afterUpdate)},
+		{args: []string{"status"}, before: waitForStates(interopAfterUpdate())},
 		{args: []string{"reread"}},
 		{args: []string{"remove", "sleeper"}},
 		{args: []string{"stop", "manual"}},
@@ -163,18 +176,19 @@ func steps() []step {
 		{args: []string{"add", "manual"}},
 		{args: []string{"add", "manual"}},
 		{args: []string{"add", "nosuch"}},
-		{args: []string{"stop", "all"}},
+		{args: []string{"stop", "all"}, anyOrder: true},
 		{args: []string{"status"}},
-		{args: []string{"start", "all"}},
+		{args: []string{"start", "all"}, anyOrder: true},
+		{args: []string{"restart", "all"}, anyOrder: true},
 		{args: []string{"reload"}},
-		{args: []string{"status"}, before: waitFor(map[string]string{
+		{args: []string{"status"}, before: waitForStates(map[string]string{
 			"sleeper": "RUNNING", "multi:multi_00": "RUNNING", "multi:multi_01": "RUNNING",
 			"newprog": "RUNNING", "crasher": "FATAL", "manual": "STOPPED",
 			"grp:a": "RUNNING", "grp:b": "RUNNING", "writer": "RUNNING",
 		})},
 		{args: []string{"version"}},
 		{args: []string{"shutdown"}},
-		{args: []string{"status"}, before: func(t *testing.T, s *scenario) {
+		{args: []string{"status"}, before: func(t *testing.T, s *interopScenario) {
 			if !s.daemon.waitExit(15 * time.Second) {
 				t.Fatalf("%s still running 15 s after shutdown", s.daemon.name)
 			}
@@ -182,26 +196,31 @@ func steps() []step {
 	}
 }
 
-// result is what one step printed.
-type result struct {
+// stepResult is what one step printed.
+type stepResult struct {
 	out  string
 	code int
 }
 
 // runScenario starts a daemon with interopConf in a fresh dir, runs every
 // step with ctl and returns the normalised results.
-func runScenario(t *testing.T, daemonName string, ctl client) []result {
+func runScenario(t *testing.T, daemonName string, ctl ctlClient) []stepResult {
 	dir := interopDir(t)
-	s := &scenario{dir: dir, ctl: ctl, poll: goClient(t)}
+	s := &interopScenario{dir: dir, ctl: ctl, poll: goClient(t)}
 	s.conf = writeConf(t, dir, "supervisord.conf", interopConf+exiterConf)
 	if daemonName == "supervisord" {
-		s.daemon = startDaemon(t, daemonName, realSupervisord, "-n", "-c", s.conf)
+		s.daemon = startInteropDaemon(t, daemonName, realSupervisord, "-n", "-c", s.conf)
 	} else {
-		s.daemon = startDaemon(t, daemonName, binary(t), "-c", s.conf)
+		s.daemon = startInteropDaemon(t, daemonName, binary(t), "-c", s.conf)
 	}
-	waitStates(t, s.poll, s.conf, startStates)
-	var results []result
-	for _, st := range steps() {
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("%s output:\n%s", daemonName, s.daemon.output)
+		}
+	})
+	waitStates(t, s.poll, s.conf, interopStartStates())
+	var results []stepResult
+	for _, st := range interopSteps() {
 		if st.before != nil {
 			st.before(t, s)
 		}
@@ -212,20 +231,21 @@ func runScenario(t *testing.T, daemonName string, ctl client) []result {
 			}
 			out = "(not compared)"
 		}
-		results = append(results, result{normalizeOutput(out, dir), code})
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("%s output:\n%s", daemonName, s.daemon.output)
+		if st.anyOrder {
+			lines := strings.SplitAfter(out, "\n")
+			slices.Sort(lines)
+			out = strings.Join(lines, "")
 		}
-	})
+		results = append(results, stepResult{normalizeOutput(out, dir), code})
+	}
 	return results
 }
 
-// TestInterop runs the same supervisorctl session three ways: the real
-// supervisorctl against the real supervisord 4.2.5 (the reference), the
-// real supervisorctl against supinit, and `supinit ctl` against supinit;
-// every step must print the same and exit the same.
+// TestInterop runs the same supervisorctl session three ways, each with
+// its own daemon, at the same time: the real supervisorctl against the
+// real supervisord 4.2.5 (the reference), the real supervisorctl against
+// supinit, and `supinit ctl` against supinit. Every step must print the
+// same and exit the same.
 func TestInterop(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the interop suite starts daemons")
@@ -233,23 +253,36 @@ func TestInterop(t *testing.T) {
 	if !needReal(t, realSupervisord) || !needReal(t, realCtl) {
 		return
 	}
-	want := runScenario(t, "supervisord", realClient())
 	runs := []struct {
-		name string
-		ctl  client
+		name, daemon string
+		ctl          ctlClient
 	}{
-		{"supervisorctl-vs-supinit", realClient()},
-		{"supinit-ctl-vs-supinit", goClient(t)},
+		{"supervisorctl-vs-supervisord", "supervisord", realClient()},
+		{"supervisorctl-vs-supinit", "supinit", realClient()},
+		{"supinit-ctl-vs-supinit", "supinit", goClient(t)},
 	}
-	for _, r := range runs {
-		t.Run(r.name, func(t *testing.T) {
-			got := runScenario(t, "supinit", r.ctl)
-			for i, st := range steps() {
-				if got[i] != want[i] {
-					t.Errorf("%s %s:\nsupinit     (exit %d) %q\nsupervisord (exit %d) %q",
-						r.ctl.name, strings.Join(st.args, " "), got[i].code, got[i].out, want[i].code, want[i].out)
-				}
+	results := make([][]stepResult, len(runs))
+	t.Run("run", func(t *testing.T) {
+		for i, r := range runs {
+			t.Run(r.name, func(t *testing.T) {
+				t.Parallel()
+				results[i] = runScenario(t, r.daemon, r.ctl)
+			})
+		}
+	})
+	if t.Failed() {
+		return
+	}
+	want := results[0]
+	for i, st := range interopSteps() {
+		if testing.Verbose() {
+			t.Logf("supervisord: %s → exit %d %q", strings.Join(st.args, " "), want[i].code, want[i].out)
+		}
+		for j, r := range runs[1:] {
+			if got := results[j+1][i]; got != want[i] {
+				t.Errorf("%s %s:\nsupinit     (exit %d) %q\nsupervisord (exit %d) %q",
+					r.ctl.name, strings.Join(st.args, " "), got.code, got.out, want[i].code, want[i].out)
 			}
-		})
+		}
 	}
 }

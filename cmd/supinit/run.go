@@ -15,8 +15,8 @@ const runUsage = `Usage: supinit [run] [options] [-- CMD ARGS...]
 
 Runs as the container's PID 1 (it never daemonizes). With a config it
 supervises its programs; with -- CMD it also runs CMD as the critical
-program "main" and exits with its code. With -- CMD and no config file
-(no -c and none found), it is a tini-like init for CMD alone.
+program "main" and exits with its code. With -- CMD and no -c, it is a
+tini-like init for CMD alone.
 
 Options (supervisord's; they override the config file):
   -c/--configuration FILE   the config file (INI, or TOML when it ends in .toml)
@@ -62,17 +62,18 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 
 	path := f.configFile
 	if path == "" {
-		found, err := config.Find(os.Args[0])
-		switch {
-		case err == nil:
-			path = found
-		case len(f.main) > 0:
-			// No config anywhere: single-command mode, like tini -g.
+		if len(f.main) > 0 {
+			// `supinit -- CMD` is single-command mode (tini -g), even when
+			// the image happens to have a supervisord.conf: sidecars are
+			// asked for with -c FILE -- CMD.
 			return supervisor.RunSingle(f.main, os.Stdout, os.Stderr)
-		default:
+		}
+		found, err := config.Find(os.Args[0])
+		if err != nil {
 			fmt.Fprintf(stderr, "supinit: %v\n(give a config with -c FILE, or a command after --)\n", err)
 			return 2
 		}
+		path = found
 	}
 
 	load := func(p string, opts config.LoadOptions) (*config.Config, error) {
