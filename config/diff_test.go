@@ -11,19 +11,18 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/supinit/supinit/internal/pid1test"
 )
 
 const realPython = "/usr/bin/python3"
 
-// needSupervisor skips (loudly) or, under CI, fails when the real
+// needSupervisor skips (loudly) or, when CI is set, fails when the real
 // supervisord's Python package is not importable.
 func needSupervisor(t *testing.T) {
 	t.Helper()
 	if err := exec.Command(realPython, "-c", "import supervisor.options").Run(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s with the supervisor package is required under CI: %v", realPython, err)
-		}
-		t.Skipf("SKIPPING differential test: %s cannot import supervisor (apt-get install supervisor): %v", realPython, err)
+		pid1test.Unavailable(t, "%s cannot import supervisor (apt-get install supervisor): %v", realPython, err)
 	}
 }
 

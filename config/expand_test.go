@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/supinit/supinit/internal/pid1test"
 )
 
 var expandNames = map[string]any{
@@ -96,7 +98,7 @@ func TestExpandUnnamedFormatsTheDict(t *testing.T) {
 // TestExpandMatchesPython runs every case through the real Python.
 func TestExpandMatchesPython(t *testing.T) {
 	if err := exec.Command(realPython, "-c", "1").Run(); err != nil {
-		t.Skipf("SKIPPING: %s not available: %v", realPython, err)
+		pid1test.Unavailable(t, "%s is not available: %v", realPython, err)
 	}
 	var formats []string
 	for _, tt := range expandCases {

@@ -68,3 +68,52 @@ func TestFindOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestFindThroughPATH: started through $PATH, argv[0] is a bare name, but
+// supervisord's sys.argv[0] is the path the shell found, so the search
+// starts next to that path (a symlink's own folder, not its target's).
+func TestFindThroughPATH(t *testing.T) {
+	root := t.TempDir()
+	mkfile := func(p string, mode os.FileMode) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("[supervisord]\n"), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mkfile(filepath.Join(root, "usr", "bin", "supinit"), 0o755)
+	mkfile(filepath.Join(root, "usr", "etc", "supervisord.conf"), 0o644)
+	mkfile(filepath.Join(root, "opt", "bin", "real"), 0o755)
+	mkfile(filepath.Join(root, "opt", "etc", "supervisord.conf"), 0o644)
+	mkfile(filepath.Join(root, "rel", "bin", "supinit"), 0o755)
+	mkfile(filepath.Join(root, "rel", "supervisord.conf"), 0o644)
+	mkfile(filepath.Join(root, "etc", "supervisord.conf"), 0o644) // ./etc from root
+	if err := os.MkdirAll(filepath.Join(root, "link", "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mkfile(filepath.Join(root, "link", "supervisord.conf"), 0o644)
+	if err := os.Symlink(filepath.Join(root, "opt", "bin", "real"), filepath.Join(root, "link", "bin", "supinit")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(root)
+	tests := []struct {
+		name, path, argv0, want string
+	}{
+		{"found in PATH", filepath.Join(root, "usr", "bin"), "supinit", filepath.Join(root, "usr", "etc", "supervisord.conf")},
+		{"symlink not followed", filepath.Join(root, "link", "bin"), "supinit", filepath.Join(root, "link", "supervisord.conf")},
+		{"relative PATH entry", "rel/bin", "supinit", "rel/supervisord.conf"},
+		{"not in PATH", filepath.Join(root, "usr", "bin"), "nosuch", "etc/supervisord.conf"},
+		{"argv0 with a slash is not looked up", filepath.Join(root, "usr", "bin"), "./supinit", "etc/supervisord.conf"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("PATH", tt.path)
+			got, err := Find(tt.argv0)
+			if err != nil || got != tt.want {
+				t.Errorf("Find(%q) with PATH=%s = %q, %v; want %q", tt.argv0, tt.path, got, err, tt.want)
+			}
+		})
+	}
+}

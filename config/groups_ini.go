@@ -141,14 +141,6 @@ func setOf(words string) map[string]bool {
 	return m
 }
 
-// knownResultHandlers are the result handlers supinit knows: supervisord's
-// default and the supervisor_stdout package's, which are taken as
-// installed.
-var knownResultHandlers = map[string]bool{
-	"supervisor.dispatchers:default_handler": true,
-	"supervisor_stdout:event_handler":        true,
-}
-
 func (l *iniLoader) listenerPool(sec *iniSection) error {
 	pool := afterColon(sec.name)
 	g := getter{l: l, sec: sec, extra: map[string]any{"here": l.here}}
@@ -163,15 +155,15 @@ func (l *iniLoader) listenerPool(sec *iniSection) error {
 	if bufferSize < 1 {
 		return l.errAt(sec, "buffer_size", "[%s] section sets invalid buffer_size (%d) (expected 1 or more)", sec.name, bufferSize)
 	}
-	handler, err := g.str("result_handler", "supervisor.dispatchers:default_handler")
+	handler, err := g.str("result_handler", defaultResultHandler)
 	if err != nil {
 		return err
 	}
 	if !entryPoint.MatchString(handler) {
 		return l.errAt(sec, "result_handler", "%s cannot be resolved within [%s] (expected module:callable)", handler, sec.name)
 	}
-	if !knownResultHandlers[strings.Join(strings.Fields(handler), "")] {
-		l.warnAt(sec, "result_handler", "supervisord imports %s at start-up and fails if it is not installed; supinit treats it as the default handler", handler)
+	if msg := resultHandlerWarning(handler); msg != "" {
+		l.warnAt(sec, "result_handler", "%s", msg)
 	}
 	eventsText, err := g.str("events", "")
 	if err != nil {
@@ -206,7 +198,7 @@ func (l *iniLoader) listenerPool(sec *iniSection) error {
 		return err
 	}
 	for _, p := range procs {
-		p.Events, p.BufferSize, p.ResultHandler = events, bufferSize, pyStrip(handler)
+		p.Events, p.BufferSize, p.ResultHandler = events, bufferSize, entryPointName(handler)
 	}
 	l.cfg.Groups = append(l.cfg.Groups, &Group{Name: pool, Kind: KindEventListener, Priority: priority, Pos: sec.pos})
 	l.cfg.EventListeners = append(l.cfg.EventListeners, procs...)

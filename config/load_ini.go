@@ -48,7 +48,9 @@ func loadINI(abs string, opts LoadOptions) (*Config, error) {
 		return nil, err
 	}
 	if l.doc.section("supervisord") == nil {
-		return nil, &Error{Pos: Position{File: abs}, Msg: ".ini file does not include supervisord section (expected a [supervisord] section, even an empty one)"}
+		// A problem of the whole file: it points at the file's start, so
+		// that every error read from a file has a line.
+		return nil, &Error{Pos: Position{File: abs, Line: 1}, Msg: ".ini file does not include supervisord section (expected a [supervisord] section, even an empty one)"}
 	}
 	steps := []func() error{
 		l.supervisordSection,

@@ -70,6 +70,12 @@ type Supervisord struct {
 	// after parsing (for example by finish) point there.
 	Pos    Position
 	OptPos map[string]Position
+
+	// logfileAsWritten and pidfileAsWritten are the two paths before
+	// they were made absolute: supervisord checks that the folder named
+	// in the text exists ("a/../x.log" needs a folder a), and making the
+	// path absolute cleans that away.
+	logfileAsWritten, pidfileAsWritten string
 }
 
 // Autorestart is supervisord's autorestart policy.
@@ -165,6 +171,12 @@ type Program struct {
 	// given in the file was set (absent for defaults).
 	Pos    Position
 	OptPos map[string]Position
+
+	// nameTemplate is process_name as written, before expansion. convert
+	// writes it when the expanded name is not a valid template itself
+	// (process_name=%(ENV_HOME)s gives "/root", which may not be written
+	// literally).
+	nameTemplate string
 }
 
 // Namespec is the name supervisorctl shows: "name" when the group and the
@@ -197,6 +209,7 @@ type UnixHTTPServer struct {
 	Username string
 	Password string // may be "{SHA}hex"
 	Pos      Position
+	OptPos   map[string]Position // where each option given was set
 }
 
 // InetHTTPServer is [inet_http_server].

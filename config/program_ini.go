@@ -132,7 +132,7 @@ func (l *iniLoader) processTemplate(g getter) (*Program, error) {
 			if err != nil {
 				return l.wrapErr(g.sec, "process_name", err)
 			}
-			t.Name = name
+			t.Name, t.nameTemplate = name, name
 			return nil
 		},
 	}
@@ -218,7 +218,7 @@ func (l *iniLoader) process(g getter, t *Program, num int) (*Program, error) {
 	if splitErr == nil {
 		p.Argv = argv
 	}
-	l.warnCommand(g.sec, command, argv, splitErr, num == t.ProcessNum)
+	l.warnCommand(g.sec, argv, splitErr, num == t.ProcessNum)
 	return &p, nil
 }
 

@@ -53,7 +53,7 @@ func (l *iniLoader) httpServers() error {
 		if err != nil {
 			return err
 		}
-		srv := &UnixHTTPServer{File: normalizePath(pyStrip(file), l.opts), Chmod: 0o700, Username: user, Password: pass, Pos: sec.pos}
+		srv := &UnixHTTPServer{File: normalizePath(pyStrip(file), l.opts), Chmod: 0o700, Username: user, Password: pass, Pos: sec.pos, OptPos: l.optPositions(sec)}
 		if chown, ok, err := g.opt("chown"); err != nil {
 			return err
 		} else if ok {

@@ -4,7 +4,6 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
-	"regexp"
 	"strings"
 )
 
@@ -79,7 +78,9 @@ func (l *iniLoader) supervisordSection() error {
 		return err
 	}
 	// realize(): both paths are made absolute against the working
-	// directory, not against the config file's folder.
+	// directory, not against the config file's folder; checkMachine
+	// looks at them as written.
+	s.logfileAsWritten, s.pidfileAsWritten = expandUser(logfile, l.opts), expandUser(pidfile, l.opts)
 	if logfile != "syslog" {
 		logfile = normalizePath(logfile, l.opts)
 	}
@@ -112,9 +113,6 @@ func (l *iniLoader) supervisordEnvironment(sec *iniSection, g getter) error {
 	return nil
 }
 
-// entryPoint is the syntax pkg_resources accepts for "module:attr".
-var entryPoint = regexp.MustCompile(`^[\w.]+\s*(:\s*[\w.]+)?\s*(\[.*\])?\s*$`)
-
 // rpcInterfaces reads [rpcinterface:x] sections: the factory is
 // required; every other option is expanded (supervisord passes them to
 // the factory) so a bad % in one is an error as it is there.
@@ -135,13 +133,16 @@ func (l *iniLoader) rpcInterfaces() error {
 		if !entryPoint.MatchString(factory) {
 			return l.errAt(sec, key, "%s cannot be resolved within [%s] (expected module:callable)", factory, sec.name)
 		}
+		if msg := rpcFactoryWarning(factory); msg != "" {
+			l.warnAt(sec, key, "%s", msg)
+		}
 		for _, k := range l.doc.options(sec) {
 			if _, _, err := g.opt(k); err != nil {
 				return err
 			}
 		}
 		name := strings.TrimPrefix(sec.name, "rpcinterface:")
-		l.cfg.RPCInterfaces = append(l.cfg.RPCInterfaces, RPCInterface{Name: name, Factory: strings.TrimSpace(factory)})
+		l.cfg.RPCInterfaces = append(l.cfg.RPCInterfaces, RPCInterface{Name: name, Factory: entryPointName(factory)})
 	}
 	return nil
 }

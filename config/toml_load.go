@@ -38,9 +38,11 @@ func parseTOML(abs string, data []byte, opts LoadOptions) (*Config, error) {
 		return nil, err
 	}
 	for _, path := range included {
-		data, err := os.ReadFile(path)
+		// readIncluded refuses what is not a regular file of sane size:
+		// a glob that reaches /dev/zero must not hang PID 1.
+		data, err := readIncluded(path)
 		if err != nil {
-			return nil, &Error{Pos: Position{File: path}, Msg: "cannot read included file", Err: err}
+			return nil, r.single["include"].errorf("files", err, "cannot read included file %s: %v", path, err)
 		}
 		f, err := decodeTOML(path, data)
 		if err != nil {
@@ -58,7 +60,7 @@ func parseTOML(abs string, data []byte, opts LoadOptions) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.File, c.Format, c.Included = abs, "toml", included
+	c.File, c.Format, c.Included, c.Warnings = abs, "toml", included, r.warnings
 	if err := c.finish(opts); err != nil {
 		return nil, err
 	}
@@ -76,7 +78,8 @@ func decodeTOML(path string, data []byte) (*tomlFile, error) {
 		}
 		return nil, &Error{Pos: Position{File: path}, Msg: "invalid TOML: " + err.Error(), Err: err}
 	}
-	f.keys, f.lines = md.Keys(), keyLines(f.data)
+	f.keys = md.Keys()
+	f.lines, f.literals = scanKeys(f.data)
 	return f, nil
 }
 
@@ -92,8 +95,9 @@ type tomlReader struct {
 	single map[string]*tomlSection
 	// plural holds program, eventlistener, fcgi-program, group and
 	// rpcinterface tables in the order they were read.
-	plural map[string][]*tomlSection
-	main   *tomlFile
+	plural   map[string][]*tomlSection
+	main     *tomlFile
+	warnings []Warning
 }
 
 func newTOMLReader(opts LoadOptions) *tomlReader {
@@ -118,6 +122,7 @@ func (r *tomlReader) addFile(f *tomlFile) error {
 	if r.main == nil {
 		r.main = f
 	}
+	f.warnings = &r.warnings
 	for _, top := range f.childKeys(nil) {
 		whole := &tomlSection{file: f, key: toml.Key{top}}
 		if !slices.Contains(tomlTables, top) {
@@ -164,7 +169,8 @@ func (r *tomlReader) checkUnique(s *tomlSection, seen []*tomlSection) error {
 }
 
 // includes expands the main file's [include] files: glob patterns,
-// relative to the main file's directory, each pattern's matches sorted.
+// relative ones against the main file's directory, each pattern's
+// matches sorted.
 func (r *tomlReader) includes() ([]string, error) {
 	s := r.single["include"]
 	if s == nil {
@@ -184,7 +190,10 @@ func (r *tomlReader) includes() ([]string, error) {
 	}
 	var files []string
 	for _, p := range patterns {
-		matches, err := filepath.Glob(filepath.Join(here, p))
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(here, p)
+		}
+		matches, err := filepath.Glob(p)
 		if err != nil {
 			return nil, s.errorf("files", err, "cannot use pattern %q: %v", p, err)
 		}

@@ -154,7 +154,6 @@ func TestTOMLErrors(t *testing.T) {
 		{"no command", "[program.x]\nautostart = true\n", 1, "program.x", "", "no command option"},
 		{"bad expansion", "[program.x]\ncommand = \"%(nope)s\"\n", 2, "program.x", "command", "nope"},
 		{"lone percent", "[program.x]\ncommand = \"100%\"\n", 2, "program.x", "command", "format"},
-		{"unsplittable", "[program.x]\ncommand = \"sh -c 'x\"\n", 2, "program.x", "command", "no closing quotation"},
 		{"numprocs", "[program.x]\ncommand = \"x\"\nnumprocs = 2\n", 1, "program.x", "process_name", "%(process_num)"},
 		{"killasgroup", "[program.x]\ncommand = \"x\"\nstopasgroup = true\nkillasgroup = false\n", 4, "program.x", "killasgroup", "stopasgroup"},
 		{"unknown member", "[group.g]\nprograms = [\"nope\"]\n", 2, "group.g", "programs", "unknown program"},

@@ -9,22 +9,23 @@ import (
 // keyLine is the line where key is defined in f, or 0 when unknown.
 func keyLine(f *tomlFile, key toml.Key) int { return f.lines[key.String()] }
 
-// keyLines maps every key of a TOML document that BurntSushi/toml has
+// scanKeys maps every key of a TOML document that BurntSushi/toml has
 // already accepted (by toml.Key.String()) to the line where it is first
 // defined: a [table] header, a key = value line, a key inside an inline
-// table, or the first dotted key that implies a table.
+// table, or the first dotted key that implies a table. literals maps each
+// key whose value is a number, boolean or date to that value's text.
 //
 // BurntSushi/toml keeps key positions private, so this is a small
 // scanner of our own. It only has to find keys in a valid document, so
 // it skips values without checking them; every loop consumes input, so it
 // ends on any input.
-func keyLines(data string) map[string]int {
-	sc := &keyScanner{s: data, line: 1, lines: map[string]int{}}
+func scanKeys(data string) (lines map[string]int, literals map[string]string) {
+	sc := &keyScanner{s: data, line: 1, lines: map[string]int{}, literals: map[string]string{}}
 	var table toml.Key
 	for {
 		sc.skipBlank()
 		if sc.i >= len(sc.s) {
-			return sc.lines
+			return sc.lines, sc.literals
 		}
 		if sc.s[sc.i] == '[' {
 			sc.i++
@@ -43,10 +44,11 @@ func keyLines(data string) map[string]int {
 }
 
 type keyScanner struct {
-	s     string
-	i     int
-	line  int
-	lines map[string]int
+	s        string
+	i        int
+	line     int
+	lines    map[string]int
+	literals map[string]string
 }
 
 func (sc *keyScanner) peek(c byte) bool { return sc.i < len(sc.s) && sc.s[sc.i] == c }
@@ -209,6 +211,9 @@ func (sc *keyScanner) value(key toml.Key) {
 		}
 		if sc.i == start && !sc.peek('\n') {
 			sc.i++ // not valid TOML; move on all the same
+		}
+		if key != nil {
+			sc.literals[key.String()] = strings.TrimSpace(sc.s[start:sc.i])
 		}
 	}
 }

@@ -32,7 +32,6 @@ func tomlDefaultMaxbytes(logfile string) int64 {
 const (
 	defaultPriority         = 999
 	defaultListenerPriority = -1 // listener pools start first, stop last
-	defaultResultHandler    = "supervisor.dispatchers:default_handler"
 )
 
 // tomlProgramTables are the program-like tables, in the order they are read.
@@ -176,8 +175,14 @@ func (r *tomlReader) program(s *tomlSection, kind Kind, g *Group) ([]*Program, e
 		if p.RedirectStderr {
 			p.Stderr.Logfile = LogNone // never a stderr log when it goes to stdout
 		}
-		if !v.command(&p) && v.err == nil {
+		set, splitErr := v.command(&p)
+		if !set && v.err == nil {
 			return nil, s.errorf("", nil, "no command option (expected command = [\"/path/to/program\", \"arg\"])")
+		}
+		if num == start && v.err == nil { // once per table, as the INI form
+			if msg := commandWarning(p.Argv, splitErr); msg != "" {
+				s.warnf("command", "%s", msg)
+			}
 		}
 		if p.Name, _ = v.expand("process_name", template); v.err != nil {
 			return nil, v.err
@@ -253,9 +258,12 @@ func (r *tomlReader) programBase(s *tomlSection, kind Kind, name string, g *Grou
 	case kind == KindEventListener && redirectSet && p.RedirectStderr:
 		return nil, 0, 0, "", s.errorf("redirect_stderr", nil, "an event listener cannot redirect stderr: its stdout carries the listener protocol")
 	}
-	if _, err := parseName(template); err != nil {
+	// supervisord checks the template, stripped, not the expanded name.
+	template, err := parseName(template)
+	if err != nil {
 		return nil, 0, 0, "", s.errorf("process_name", err, "%v", err)
 	}
+	p.nameTemplate = template
 	if numprocs > maxNumprocs {
 		return nil, 0, 0, "", s.errorf("numprocs", nil, "numprocs %d is more than supinit runs (at most %d)", numprocs, maxNumprocs)
 	}
@@ -287,10 +295,14 @@ func (r *tomlReader) kindOptions(v *tomlValues, p *Program) {
 		if v.integer(&p.BufferSize, "buffer_size") && p.BufferSize < 1 {
 			v.setErr("buffer_size", "invalid buffer_size %d (expected 1 or more)", p.BufferSize)
 		}
-		if v.str(&p.ResultHandler, "result_handler") && !entryPoint.MatchString(p.ResultHandler) {
-			v.setErr("result_handler", "%s cannot be resolved (expected module:callable)", p.ResultHandler)
+		if v.str(&p.ResultHandler, "result_handler") {
+			if !entryPoint.MatchString(p.ResultHandler) {
+				v.setErr("result_handler", "%s cannot be resolved (expected module:callable)", p.ResultHandler)
+			} else if msg := resultHandlerWarning(p.ResultHandler); msg != "" {
+				v.s.warnf("result_handler", "%s", msg)
+			}
 		}
-		p.ResultHandler = pyStrip(p.ResultHandler)
+		p.ResultHandler = entryPointName(p.ResultHandler)
 	case KindFCGIProgram:
 		p.SocketMode = 0o700
 		if !v.str(&p.Socket, "socket") && v.err == nil {

@@ -15,6 +15,11 @@ type tomlFile struct {
 	doc   map[string]any
 	keys  []toml.Key     // every key, in document order
 	lines map[string]int // by toml.Key.String(): the line defining it
+	// literals holds, by toml.Key.String(), each number, boolean or date
+	// value as written: the decoder gives 22 for both 22 and 0o26.
+	literals map[string]string
+	// warnings is where the reader of this file collects its warnings.
+	warnings *[]Warning
 }
 
 // childKeys lists the keys directly under the table at path, in the order
@@ -64,6 +69,12 @@ func (s *tomlSection) optPositions() map[string]Position {
 	return m
 }
 
+// literal is the text of option's value when it is a number, boolean or
+// date, else "".
+func (s *tomlSection) literal(option string) string {
+	return s.file.literals[append(s.key[:len(s.key):len(s.key)], option).String()]
+}
+
 // errorf makes an *Error about option (or about the whole table when
 // option is "") at the option's line.
 func (s *tomlSection) errorf(option string, cause error, format string, args ...any) *Error {
@@ -72,6 +83,13 @@ func (s *tomlSection) errorf(option string, cause error, format string, args ...
 		pos = s.optPos(option)
 	}
 	return &Error{Pos: pos, Section: s.name(), Option: option, Msg: fmt.Sprintf(format, args...), Err: cause}
+}
+
+// warnf records a warning about option (or the whole table when option is
+// "") at the option's line.
+func (s *tomlSection) warnf(option, format string, args ...any) {
+	e := s.errorf(option, nil, format, args...)
+	*s.file.warnings = append(*s.file.warnings, Warning{Pos: e.Pos, Section: e.Section, Option: option, Message: e.Msg})
 }
 
 // checkKeys reports the first key, in document order, that is not one of

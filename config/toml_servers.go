@@ -39,7 +39,10 @@ func (r *tomlReader) supervisord() (Supervisord, error) {
 	}
 	v := &tomlValues{s: s, names: r.names(filepath.Dir(s.file.path))}
 	sv.Pos, sv.OptPos = s.pos(), s.optPositions()
+	// checkMachine looks at the two paths as written, before they are
+	// made absolute.
 	if v.str(&sv.Logfile, "logfile") && sv.Logfile != "syslog" {
+		sv.logfileAsWritten = expandUser(sv.Logfile, r.opts)
 		sv.Logfile = normalizePath(sv.Logfile, r.opts)
 	}
 	v.size(&sv.LogfileMaxbytes, "logfile_maxbytes")
@@ -52,6 +55,7 @@ func (r *tomlReader) supervisord() (Supervisord, error) {
 		sv.Loglevel = level
 	}
 	if v.str(&sv.Pidfile, "pidfile") {
+		sv.pidfileAsWritten = expandUser(sv.Pidfile, r.opts)
 		sv.Pidfile = normalizePath(sv.Pidfile, r.opts)
 	}
 	v.octal(&sv.Umask, "umask")
@@ -93,7 +97,7 @@ func (r *tomlReader) servers(c *Config) error {
 		if err := s.checkKeys(tomlUnixHTTPServerOptions); err != nil {
 			return err
 		}
-		u := &UnixHTTPServer{Chmod: 0o700, Pos: s.pos()}
+		u := &UnixHTTPServer{Chmod: 0o700, Pos: s.pos(), OptPos: s.optPositions()}
 		v := &tomlValues{s: s, names: r.names(filepath.Dir(s.file.path))}
 		if !v.str(&u.File, "file") && v.err == nil {
 			return s.errorf("", nil, "no file option (expected file = the socket path)")
@@ -181,6 +185,12 @@ func (r *tomlReader) rpcInterface(s *tomlSection) (RPCInterface, error) {
 	if v.err == nil && !entryPoint.MatchString(rpc.Factory) {
 		return rpc, s.errorf(rpcFactoryKey, nil, "%s cannot be resolved (expected module:callable)", rpc.Factory)
 	}
-	rpc.Factory = strings.TrimSpace(rpc.Factory)
-	return rpc, v.err
+	if v.err != nil {
+		return rpc, v.err
+	}
+	if msg := rpcFactoryWarning(rpc.Factory); msg != "" {
+		s.warnf(rpcFactoryKey, "%s", msg)
+	}
+	rpc.Factory = entryPointName(rpc.Factory)
+	return rpc, nil
 }

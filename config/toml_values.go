@@ -59,9 +59,25 @@ func nativeInt(x any) (int, bool, error) {
 }
 
 // octal reads a umask or a mode: a TOML integer (write 0o022) or an
-// octal string ("022").
+// octal string ("022"). A plain TOML integer is decimal, so umask = 22
+// is 0o026: when its digits read as octal, it was most likely meant as
+// octal, and a warning says how to write that.
 func (v *tomlValues) octal(dst *int, option string) bool {
-	return scalar(v, dst, option, `an integer such as 0o022 or an octal string such as "022"`, nativeInt, parseOctal)
+	ok := scalar(v, dst, option, `an integer such as 0o022 or an octal string such as "022"`, nativeInt, parseOctal)
+	if lit := v.s.literal(option); ok && decimalLooksOctal(lit) {
+		digits := fmt.Sprintf("%03s", strings.ReplaceAll(strings.TrimPrefix(lit, "+"), "_", ""))
+		v.s.warnf(option, "%s = %s is the decimal number %d (octal %#o); write %s = 0o%s or %s = %q if octal %s is meant",
+			option, lit, *dst, *dst, option, digits, option, digits, digits)
+	}
+	return ok
+}
+
+// decimalLooksOctal reports whether a TOML integer literal is decimal, more
+// than 7, and made of octal digits only, like 22 or 755.
+func decimalLooksOctal(lit string) bool {
+	digits := strings.ReplaceAll(strings.TrimPrefix(lit, "+"), "_", "")
+	n, err := strconv.Atoi(digits)
+	return err == nil && n > 7 && strings.Trim(digits, "01234567") == ""
 }
 
 // size reads a byte count: a TOML integer or a string such as "50MB".
@@ -175,43 +191,41 @@ func (v *tomlValues) logConfig(lc *LogConfig, channel, def string, opts LoadOpti
 
 // command reads command: a string, shlex-split like the INI form, or an
 // array of words, each expanded. For an array, Command is the words
-// shell-quoted, so that splitting it gives Argv back.
-func (v *tomlValues) command(p *Program) bool {
+// shell-quoted, so that splitting it gives Argv back. A string that does
+// not split is kept with no Argv, as the INI form keeps it, and splitErr
+// says why: the caller warns, since supervisord accepts such a file.
+func (v *tomlValues) command(p *Program) (set bool, splitErr error) {
 	x, ok := v.raw("command")
 	if !ok {
-		return false
+		return false, nil
 	}
 	switch val := x.(type) {
 	case string:
 		s, ok := v.expand("command", val)
 		if !ok {
-			return false
+			return false, nil
 		}
-		argv, err := splitCommand(s)
-		if err != nil {
-			v.fail("command", fmt.Errorf("cannot split command %q: %w", s, err))
-			return false
-		}
-		p.Command, p.Argv = s, argv
+		p.Command = s
+		p.Argv, splitErr = splitCommand(s)
 	case []any:
 		argv := make([]string, 0, len(val))
 		for _, e := range val {
 			s, isString := e.(string)
 			if !isString {
 				v.typeError("command", e, "a string in the command array")
-				return false
+				return false, nil
 			}
 			if s, ok = v.expand("command", s); !ok {
-				return false
+				return false, nil
 			}
 			argv = append(argv, s)
 		}
 		p.Command, p.Argv = shellJoin(argv), argv
 	default:
 		v.typeError("command", x, `a string or an array of strings such as ["nginx", "-g", "daemon off;"]`)
-		return false
+		return false, nil
 	}
-	return true
+	return true, splitErr
 }
 
 // shellJoin quotes each word the way Python's shlex.quote does and joins

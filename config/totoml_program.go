@@ -105,13 +105,6 @@ func findGroup(c *Config, name string) *Group {
 // member of a [group.x], whose priority is not the program's.
 func (w *tomlWriter) unit(u *tomlUnit, inGroup bool) error {
 	p := u.first()
-	for _, q := range u.procs {
-		if _, err := splitCommand(q.Command); err != nil {
-			// The TOML form rejects such a command; supervisord accepts it
-			// but cannot start the program.
-			return fmt.Errorf("its command %q cannot be split into words (%v); fix it first", q.Command, err)
-		}
-	}
 	for _, q := range u.procs[1:] {
 		if !sameShared(p, q) {
 			return fmt.Errorf("its processes differ in options that do not depend on process_num")
@@ -135,13 +128,7 @@ func (w *tomlWriter) unit(u *tomlUnit, inGroup bool) error {
 	if err := w.command(u, tmpl); err != nil {
 		return err
 	}
-	name, err := tmpl(func(q *Program) string { return q.Name })
-	if err != nil {
-		return err
-	}
-	if len(u.procs) != 1 || p.Name != p.ProgramName {
-		w.kv("process_name", w.quote(name))
-	}
+	w.processName(u, tmpl)
 	if len(u.procs) != 1 {
 		w.kv("numprocs", strconv.Itoa(len(u.procs)))
 	}
@@ -153,6 +140,23 @@ func (w *tomlWriter) unit(u *tomlUnit, inGroup bool) error {
 	}
 	w.shared(p)
 	return w.perProcess(u, tmpl)
+}
+
+// processName writes process_name unless it is the default. Both forms
+// check the template, not the expanded name, so a name such as "/root"
+// (from %(ENV_HOME)s) cannot be written literally: then the template as
+// written goes out, and loads to the same names in the same environment
+// (a %(here)s in it names the TOML file's folder). The template is also
+// the way out when the names differ in more than the process number.
+func (w *tomlWriter) processName(u *tomlUnit, tmpl func(func(*Program) string) (string, error)) {
+	p := u.first()
+	name, err := tmpl(func(q *Program) string { return q.Name })
+	if _, invalid := parseName(name); err != nil || invalid != nil {
+		name = p.nameTemplate
+	}
+	if len(u.procs) != 1 || p.Name != p.ProgramName {
+		w.kv("process_name", w.quote(name))
+	}
 }
 
 // priority writes priority; a homogeneous group takes the program's.

@@ -21,7 +21,7 @@ func parseBool(s string) (bool, error) {
 	case "no", "false", "off", "0":
 		return false, nil
 	}
-	return false, fmt.Errorf("not a valid boolean value: %q (expected true/false, yes/no, on/off or 1/0)", s)
+	return false, fmt.Errorf("not a valid boolean value: %s (expected true/false, yes/no, on/off or 1/0)", pyRepr(s))
 }
 
 // parseInt is Python's int(s): surrounding whitespace, a sign and single
@@ -29,7 +29,7 @@ func parseBool(s string) (bool, error) {
 func parseInt(s string) (int, error) {
 	n, err := pythonInt(s, 10)
 	if err != nil {
-		return 0, fmt.Errorf("invalid literal for int() with base 10: %q (expected an integer)", s)
+		return 0, fmt.Errorf("invalid literal for int() with base 10: %s (expected an integer)", pyRepr(s))
 	}
 	return n, nil
 }
@@ -73,7 +73,7 @@ func parseByteSize(s string) (int64, error) {
 	}
 	n, err := pythonInt(v, 10)
 	if err != nil {
-		return 0, fmt.Errorf("not a valid byte size: %q (expected an integer with an optional KB, MB or GB suffix)", s)
+		return 0, fmt.Errorf("not a valid byte size: %s (expected an integer with an optional KB, MB or GB suffix)", pyRepr(s))
 	}
 	return int64(n) * mult, nil
 }
@@ -87,21 +87,28 @@ func parseOctal(s string) (int, error) {
 	return n, nil
 }
 
+// SIGRTMIN and SIGRTMAX as Python's signal module has them on Linux
+// (glibc keeps 32 and 33 for itself).
+const (
+	sigRTMIN syscall.Signal = 34
+	sigRTMAX syscall.Signal = 64
+)
+
 // signalAliases are the names Python's signal module has beyond the ones
 // x/sys knows.
 var signalAliases = map[string]syscall.Signal{
 	"SIGIOT":   syscall.SIGABRT,
 	"SIGCLD":   syscall.SIGCHLD,
 	"SIGPOLL":  syscall.SIGIO,
-	"SIGRTMIN": 34,
-	"SIGRTMAX": 64,
+	"SIGRTMIN": sigRTMIN,
+	"SIGRTMAX": sigRTMAX,
 }
 
 // validSignal reports whether supervisord's signal_number accepts n: the
 // values of the names Python's signal module has, which are 0 (SIG_DFL)
 // to 31, SIGRTMIN (34) and SIGRTMAX (64) — not 32, 33 or 35..63.
 func validSignal(n int) bool {
-	return (n >= 0 && n <= 31) || n == 34 || n == 64
+	return (n >= 0 && n <= 31) || n == int(sigRTMIN) || n == int(sigRTMAX)
 }
 
 // parseSignal accepts a signal number, or a name in any case with or
@@ -109,7 +116,7 @@ func validSignal(n int) bool {
 func parseSignal(s string) (syscall.Signal, error) {
 	if n, err := pythonInt(s, 10); err == nil {
 		if !validSignal(n) {
-			return 0, fmt.Errorf("value %q is not a valid signal number", s)
+			return 0, fmt.Errorf("value %s is not a valid signal number", pyRepr(s))
 		}
 		return syscall.Signal(n), nil
 	}
@@ -123,12 +130,21 @@ func parseSignal(s string) (syscall.Signal, error) {
 	if sig := unix.SignalNum(name); sig != 0 {
 		return sig, nil
 	}
-	return 0, fmt.Errorf("value %q is not a valid signal name (expected a name such as TERM, INT, QUIT, HUP, KILL, USR1 or a number)", s)
+	return 0, fmt.Errorf("value %s is not a valid signal name (expected a name such as TERM, INT, QUIT, HUP, KILL, USR1 or a number)", pyRepr(s))
 }
 
 // SignalName is the name of sig without the SIG prefix, as `check --json`
-// prints it: "TERM", "KILL", or the number for a real-time signal.
+// prints it and as Python's signal.Signals names it: "TERM", "KILL",
+// "RTMIN" (34) and "RTMAX" (64), which x/sys does not name. Other numbers
+// have no name there and print as the number; a stopsignal cannot be one
+// of them, since parseSignal accepts only named signals.
 func SignalName(sig syscall.Signal) string {
+	switch sig {
+	case sigRTMIN:
+		return "RTMIN"
+	case sigRTMAX:
+		return "RTMAX"
+	}
 	if name := unix.SignalName(sig); name != "" {
 		return strings.TrimPrefix(name, "SIG")
 	}
@@ -145,7 +161,7 @@ func parseExitcodes(s string) ([]int, error) {
 	for _, f := range strings.Split(s, ",") {
 		n, err := pythonInt(f, 10)
 		if err != nil || n < 0 || n > 255 {
-			return nil, fmt.Errorf("not a valid list of exit codes: %q (expected comma-separated integers from 0 to 255)", s)
+			return nil, fmt.Errorf("not a valid list of exit codes: %s (expected comma-separated integers from 0 to 255)", pyRepr(s))
 		}
 		codes = append(codes, n)
 	}
@@ -164,7 +180,7 @@ func parseAutorestart(s string) (Autorestart, error) {
 		}
 		return AutorestartFalse, nil
 	}
-	return "", fmt.Errorf("invalid 'autorestart' value %q (expected true, false or unexpected)", s)
+	return "", fmt.Errorf("invalid 'autorestart' value %s (expected true, false or unexpected)", pyRepr(s))
 }
 
 // parseName checks a process or group name: stripped, it must not contain
@@ -173,7 +189,7 @@ func parseName(s string) (string, error) {
 	name := strings.TrimSpace(s)
 	for _, c := range []string{" ", ":", "/"} {
 		if strings.Contains(name, c) {
-			return "", fmt.Errorf("invalid name: %q because of character: %q (names may not contain a space, ':' or '/')", s, c)
+			return "", fmt.Errorf("Invalid name: %s because of character: %s (names may not contain a space, ':' or '/')", pyRepr(s), pyRepr(c))
 		}
 	}
 	return name, nil
@@ -186,7 +202,7 @@ func parseLogLevel(s string) (string, error) {
 	case "critical", "error", "warn", "info", "debug", "trace", "blather":
 		return v, nil
 	}
-	return "", fmt.Errorf("bad logging level name %q (expected critical, error, warn, info, debug, trace or blather)", s)
+	return "", fmt.Errorf("bad logging level name %s (expected critical, error, warn, info, debug, trace or blather)", pyRepr(s))
 }
 
 // parseLogfileName maps none/off to LogNone, auto to LogAuto and syslog to

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"path"
 	"regexp"
 	"strings"
@@ -19,35 +20,42 @@ var shellOperators = setOf("&& || | ; & > >> < << 2>&1 >&2 1>&2 2> &>")
 // shellVar matches a word that a shell would expand: $VAR, ${VAR}, $(cmd).
 var shellVar = regexp.MustCompile(`^\$(\{|\(|[A-Za-z_])`)
 
-// warnCommand warns about a command that cannot be split (supervisord
-// fails when it spawns it) and about shell syntax handed to a program
-// that is not a shell. first is false for the second and later process
-// of a numprocs section, which would only repeat the warning.
-func (l *iniLoader) warnCommand(sec *iniSection, command string, argv []string, splitErr error, first bool) {
-	if !first {
-		return
-	}
+// commandWarning is what both forms say about a command supervisord
+// accepts but cannot run as meant: one that does not split into words
+// (splitErr), an empty one, or shell syntax handed to a program that is
+// not a shell. It is "" for a command that is fine.
+func commandWarning(argv []string, splitErr error) string {
+	const spawnFails = "the program cannot start: supervisord accepts the file and fails only when it spawns the program"
 	if splitErr != nil {
-		msg := "supervisord accepts this file but cannot start the program: " + splitErr.Error() + " in the command"
-		if v, ok := l.doc.lookup(sec, "command"); ok && v.cut {
-			msg += "; the line was cut at a ' ;' or ' #' comment (quotes do not protect it: write ';' without a space before it, or move the command into a script)"
-		}
-		l.warnAt(sec, "command", "%s", msg)
-		return
+		return "the command cannot be split into words (" + splitErr.Error() + "): " + spawnFails
 	}
 	if len(argv) == 0 {
-		l.warnAt(sec, "command", "the command is empty: supervisord cannot start the program")
-		return
+		return "the command is empty: " + spawnFails
 	}
 	if shells[path.Base(argv[0])] {
-		return
+		return ""
 	}
 	for _, a := range argv[1:] {
 		if shellOperators[a] || strings.HasPrefix(a, "$(") || strings.Contains(a, "`") || shellVar.MatchString(a) {
-			l.warnAt(sec, "command", "%q is passed to %s as an argument: supervisord runs the command without a shell (use command=sh -c '...' if a shell is meant)", a, path.Base(argv[0]))
-			return
+			return fmt.Sprintf("%q is passed to %s as an argument: supervisord runs the command without a shell (use command=sh -c '...' if a shell is meant)", a, path.Base(argv[0]))
 		}
 	}
+	return ""
+}
+
+// warnCommand gives the commandWarning of a section once: first is false
+// for the second and later process of a numprocs section. When the
+// command does not split because a comment was cut from its line, it
+// says so, since the quotes look balanced in the file.
+func (l *iniLoader) warnCommand(sec *iniSection, argv []string, splitErr error, first bool) {
+	msg := commandWarning(argv, splitErr)
+	if !first || msg == "" {
+		return
+	}
+	if v, ok := l.doc.lookup(sec, "command"); ok && v.cut && splitErr != nil {
+		msg += "; the line was cut at a ' ;' or ' #' comment (quotes do not protect it: write ';' without a space before it, or move the command into a script)"
+	}
+	l.warnAt(sec, "command", "%s", msg)
 }
 
 // deviceLogs are log targets that cannot seek.

@@ -11,15 +11,23 @@ import (
 )
 
 // checkCmd validates a config: exit 0 when it loads, 2 when not. Warnings
-// go to stderr either way; --json prints the effective model.
+// go to stderr either way; --json prints the effective model. The file is
+// -c FILE or one positional FILE, as for convert.
 func checkCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("check", stderr)
 	file := fs.String("c", "", "the config `FILE` (default: found as supervisord finds it)")
 	fs.StringVar(file, "configuration", "", "the config `FILE`")
 	portable := fs.Bool("portable", false, "skip checks that depend on this machine (users, folders)")
 	asJSON := fs.Bool("json", false, "print the effective model as JSON")
-	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+	files, code, ok := parseFlags(fs, args, stdout, stderr)
+	if !ok {
 		return code
+	}
+	switch {
+	case len(files) > 1 || (len(files) == 1 && *file != ""):
+		return usageError(stderr, "check takes one config file: supinit check [--portable] [--json] [-c] FILE")
+	case len(files) == 1:
+		*file = files[0]
 	}
 	cfg, code := load(*file, config.LoadOptions{Portable: *portable}, stderr)
 	if cfg == nil {
@@ -40,14 +48,15 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 func convertCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("convert", stderr)
 	file := fs.String("c", "", "the config `FILE` to convert")
-	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+	files, code, ok := parseFlags(fs, args, stdout, stderr)
+	if !ok {
 		return code
 	}
 	switch {
-	case fs.NArg() > 1 || (fs.NArg() == 1 && *file != ""):
+	case len(files) > 1 || (len(files) == 1 && *file != ""):
 		return usageError(stderr, "convert takes one config file")
-	case fs.NArg() == 1:
-		*file = fs.Arg(0)
+	case len(files) == 1:
+		*file = files[0]
 	case *file == "":
 		return usageError(stderr, "convert needs a config file: supinit convert FILE")
 	}
@@ -98,18 +107,32 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args; ok is false when the caller should exit with
-// code: 0 after -h (the flags are listed on stdout), 2 after a bad flag.
-func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, ok bool) {
-	err := fs.Parse(args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprintf(stdout, "Usage of %s:\n", fs.Name())
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
-		return 0, false
-	case err != nil:
-		return usageError(stderr, "%s: %v", fs.Name()[len("supinit "):], err), false
+// parseFlags parses args, flags and positional arguments in any order
+// (`check FILE --json` as well as `check --json FILE`); everything after
+// "--" is positional. ok is false when the caller should exit with code:
+// 0 after -h (the flags are listed on stdout), 2 after a bad flag.
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (positional []string, code int, ok bool) {
+	for {
+		err := fs.Parse(args)
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			fmt.Fprintf(stdout, "Usage of %s:\n", fs.Name())
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return nil, 0, false
+		case err != nil:
+			return nil, usageError(stderr, "%s: %v", fs.Name()[len("supinit "):], err), false
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, 0, true
+		}
+		// The flag package stops at the first positional argument, and
+		// after a "--", which it consumes.
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(positional, rest...), 0, true
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
-	return 0, true
 }

@@ -13,7 +13,7 @@ Usage:
   supinit run [-c FILE] [-- CMD ARGS...]
                                        supervise the config's programs; with
                                        -- CMD, also run CMD as a program
-  supinit check [-c FILE] [--portable] [--json]
+  supinit check [--portable] [--json] [-c FILE | FILE]
                                        validate the config; exit 0 if valid, 2
                                        if not; --portable skips checks of this
                                        machine (users, folders); --json prints

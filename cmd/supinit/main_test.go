@@ -114,6 +114,16 @@ func TestCLI(t *testing.T) {
 		{"check warns", []string{"check", "-c", warn}, 0, nil, []string{"warning: " + warn + ":8: [program:web] autostrat:"}, true},
 		{"check missing", []string{"check", "-c", filepath.Join(dir, "nope.conf")}, 2, nil, []string{"supinit: ", "nope.conf"}, true},
 		{"check json", []string{"check", "--portable", "--json", "-c", good}, 0, []string{`"programs": [`, `"name": "web"`}, nil, false},
+		{"check FILE", []string{"check", bad}, 2, nil, []string{"supinit: " + bad + ":5:"}, true},
+		{"check FILE good", []string{"check", good}, 0, nil, nil, true},
+		{"check FILE --json", []string{"check", good, "--json"}, 0, []string{`"name": "web"`}, nil, false},
+		{"check --json FILE", []string{"check", "--json", good}, 0, []string{`"name": "web"`}, nil, false},
+		{"check -- FILE", []string{"check", "--json", "--", good}, 0, []string{`"name": "web"`}, nil, false},
+		{"check two files", []string{"check", good, bad}, 2, nil, []string{"supinit: check takes one config file"}, true},
+		{"check FILE and -c", []string{"check", "-c", good, bad}, 2, nil, []string{"supinit: check takes one config file"}, true},
+		{"check FILE then -c", []string{"check", bad, "-c", good}, 2, nil, []string{"supinit: check takes one config file"}, true},
+		{"check FILE bad flag", []string{"check", good, "--nope"}, 2, nil, []string{"supinit: check:", "-nope"}, true},
+		{"convert FILE -c", []string{"convert", good, "-c", good}, 2, nil, []string{"supinit: convert takes one config file"}, true},
 		{"convert", []string{"convert", good}, 0, []string{"# supinit native TOML form of " + good, "[program.web]", `command = ["/bin/sleep", "100"]`}, nil, false},
 		{"convert -c", []string{"convert", "-c", good}, 0, []string{"[program.web]"}, nil, false},
 		{"convert bad", []string{"convert", bad}, 2, nil, []string{"autostart"}, true},
@@ -148,7 +158,8 @@ func TestCLI(t *testing.T) {
 }
 
 // TestConvertOutputChecksTheSame converts an INI config and checks that
-// `check --json` prints the same model for both files.
+// `check --json` prints the same model for both files, and the same
+// warning about a command that cannot be split.
 func TestConvertOutputChecksTheSame(t *testing.T) {
 	dir := t.TempDir()
 	ini := writeFile(t, dir, "supervisord.conf", goodINI+`
@@ -158,16 +169,24 @@ process_name=worker-%(process_num)d
 numprocs=2
 autorestart=unexpected
 environment=MODE="fast"
+
+[program:cut]
+command=bash -c "a ; b"
+process_name=%(ENV_HOME)s
 `)
 	toml, stderr, code := run(t, dir, "convert", ini)
 	if code != 0 {
 		t.Fatalf("convert: %d %s", code, stderr)
 	}
 	converted := writeFile(t, dir, "supinit.toml", toml)
-	want, _, code1 := run(t, dir, "check", "--portable", "--json", "-c", ini)
+	want, stderr1, code1 := run(t, dir, "check", "--portable", "--json", "-c", ini)
 	got, stderr, code2 := run(t, dir, "check", "--portable", "--json", "-c", converted)
 	if code1 != 0 || code2 != 0 {
 		t.Fatalf("check: %d, %d: %s", code1, code2, stderr)
+	}
+	const warning = "command: the command cannot be split into words (no closing quotation)"
+	if !strings.Contains(stderr1, warning) || !strings.Contains(stderr, warning) {
+		t.Errorf("both checks should warn %q\nINI: %s\nTOML: %s", warning, stderr1, stderr)
 	}
 	var a, b any
 	if json.Unmarshal([]byte(want), &a) != nil || json.Unmarshal([]byte(got), &b) != nil || want != got {
