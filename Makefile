@@ -10,10 +10,12 @@ export CGO_ENABLED := 0
 # Debian packages the tests compare against: the real supervisord and
 # supervisorctl 4.2.5 (its daemon is never started: Debian's policy-rc.d
 # keeps it down in containers, and the tests stop nothing of the host's).
-TEST_DEBS := supervisor
-APT_MARK  := /usr/bin/supervisorctl
+TEST_DEBS  := supervisor
+APT_MARK   := /usr/bin/supervisorctl
+# `make bench` compares against supervisord and tini.
+BENCH_DEBS := supervisor tini
 
-.PHONY: build test run bench fuzz lint deps demo-bin clean
+.PHONY: build test run bench bench-deps fuzz lint deps demo-bin clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/supinit
@@ -44,15 +46,24 @@ demo-bin:
 run: build demo-bin
 	cd examples/demo && ../../$(BIN) --prefix -c supervisord.conf
 
-bench: build
+bench-deps:
+	@if [ ! -x /usr/bin/supervisord ] || [ ! -x /usr/bin/tini ]; then \
+		echo "installing $(BENCH_DEBS) (to compare against)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_DEBS); \
+	fi
+
+bench: bench-deps build
 	$(GO) run ./bench -supinit $(BIN)
 
-# fuzz runs each parser's fuzz target for a short while.
+# fuzz runs each fuzz target (the parsers, the XML-RPC server's request
+# path, the client's reply decoder) for a short while.
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test ./config -run '^$$' -fuzz '^FuzzINI$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./config -run '^$$' -fuzz '^FuzzTOML$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./control -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./control -run '^$$' -fuzz '^FuzzServeRPC$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./control -run '^$$' -fuzz '^FuzzDecodeResponse$$' -fuzztime $(FUZZTIME)
 
 clean:
 	rm -rf bin examples/demo/bin

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 )
@@ -53,6 +54,13 @@ func parseOptions() options {
 		}
 	}
 	o.idleReps = min(o.idleReps, o.reps)
+	// The inits run in a work directory of their own: a relative path
+	// (make bench gives bin/supinit) must not depend on it.
+	for _, p := range []*string{&o.supinit, &o.supervisord, &o.tini} {
+		if abs, err := filepath.Abs(*p); err == nil {
+			*p = abs
+		}
+	}
 	return o
 }
 

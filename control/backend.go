@@ -50,7 +50,10 @@ type Backend interface {
 	SignalProcess(namespec string, sig syscall.Signal) error
 	SignalProcessGroup(group string, sig syscall.Signal) ([]program.Result, error)
 	SignalAllProcesses(sig syscall.Signal) ([]program.Result, error)
-	SendProcessStdin(namespec string, data []byte) error
+	// SendProcessStdin writes to a process's stdin; it gives up (FAILED)
+	// when the program does not read, after a bounded wait or when ctx
+	// ends, and leaves nothing running behind it.
+	SendProcessStdin(ctx context.Context, namespec string, data []byte) error
 	SendRemoteCommEvent(typ, data string) error
 
 	// ProcessLog is one output channel ("stdout" or "stderr") of a

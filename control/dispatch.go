@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,8 +86,8 @@ func argString(args []any, i int) (string, error) {
 	return "", &argError{fmt.Sprintf("parameter %d must be a string, not %T", i+1, args[i])}
 }
 
-// argInt reads parameter i as Python's int() would: an int, a bool, or a
-// string holding a decimal number.
+// argInt reads parameter i as Python's int() would: an int, a bool, a
+// float (truncated toward zero) or a string holding a decimal number.
 func argInt(args []any, i int) (int64, error) {
 	switch v := args[i].(type) {
 	case int:
@@ -97,13 +98,27 @@ func argInt(args []any, i int) (int64, error) {
 		}
 		return 0, nil
 	case string:
-		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+		if n, ok := pyInt(v); ok {
 			return n, nil
 		}
 	case float64:
-		return int64(v), nil
+		if !math.IsNaN(v) && math.Abs(v) < math.MaxInt64 {
+			return int64(v), nil
+		}
 	}
 	return 0, &argError{fmt.Sprintf("parameter %d must be an int", i+1)}
+}
+
+// pyInt parses s as Python's int() parses a string: surrounding spaces,
+// an optional sign, decimal digits with single underscores between them.
+func pyInt(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	digits := strings.TrimLeft(s, "+-")
+	if len(s)-len(digits) > 1 || digits == "" || digits[0] == '_' || digits[len(digits)-1] == '_' || strings.Contains(digits, "__") {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 10, 64)
+	return n, err == nil
 }
 
 // argBool reads optional parameter i with Python truthiness, true when

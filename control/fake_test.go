@@ -2,6 +2,7 @@ package control
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"sync"
 	"syscall"
@@ -35,6 +36,7 @@ type fakeBackend struct {
 	// closed (or the caller gives up).
 	gate    chan struct{}
 	signals []string
+	remote  []string // "type|data" of each REMOTE_COMMUNICATION event
 }
 
 type fakeProc struct {
@@ -349,7 +351,7 @@ func (f *fakeBackend) SignalAllProcesses(sig syscall.Signal) ([]program.Result, 
 	return f.groupOp("", signallable, f.signal(sig))
 }
 
-func (f *fakeBackend) SendProcessStdin(name string, data []byte) error {
+func (f *fakeBackend) SendProcessStdin(_ context.Context, name string, data []byte) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	p, err := f.lookup(name)
@@ -365,7 +367,12 @@ func (f *fakeBackend) SendProcessStdin(name string, data []byte) error {
 	return nil
 }
 
-func (f *fakeBackend) SendRemoteCommEvent(typ, data string) error { return nil }
+func (f *fakeBackend) SendRemoteCommEvent(typ, data string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.remote = append(f.remote, typ+"|"+data)
+	return nil
+}
 
 func (f *fakeBackend) ProcessLog(name, channel string) (logs.Reader, error) {
 	f.mu.Lock()
@@ -382,7 +389,7 @@ func (f *fakeBackend) ProcessLog(name, channel string) (logs.Reader, error) {
 		l = p.stderr
 	}
 	if l == nil {
-		return nil, program.NewFault(program.FaultNoFile, name)
+		return nil, program.NewFault(program.FaultNoFile, "")
 	}
 	return l, nil
 }
@@ -403,7 +410,12 @@ type fakeLog struct {
 	mu   sync.Mutex
 	data []byte
 	subs []chan []byte
+	// path and missing play a log file deleted behind the server's back.
+	path    string
+	missing bool
 }
+
+func (l *fakeLog) Path() string { return l.path }
 
 func (l *fakeLog) write(b []byte) {
 	l.mu.Lock()
@@ -420,6 +432,9 @@ func (l *fakeLog) write(b []byte) {
 func (l *fakeLog) ReadFile(offset, length int64) ([]byte, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.missing {
+		return nil, fmt.Errorf("%s: %w", l.path, logs.ErrNoFile)
+	}
 	size := int64(len(l.data))
 	if offset < 0 {
 		offset = max(size+offset, 0)
@@ -436,6 +451,9 @@ func (l *fakeLog) ReadFile(offset, length int64) ([]byte, error) {
 func (l *fakeLog) TailFile(offset, length int64) ([]byte, int64, bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.missing {
+		return nil, 0, false, fmt.Errorf("%s: %w", l.path, logs.ErrNoFile)
+	}
 	size := int64(len(l.data))
 	overflow := false
 	if size > offset+length {

@@ -67,9 +67,26 @@ func readFile(r logs.Reader, offset, length int64) (any, error) {
 	}
 	data, err := r.ReadFile(offset, length)
 	if err != nil {
-		return nil, failed(err, "")
+		return nil, logFault(r, err)
 	}
 	return string(data), nil
+}
+
+// logFault maps a log read error to supervisord's fault: NO_FILE naming
+// the file for a log file that is gone (deleted behind supinit's back),
+// BAD_ARGUMENTS, or FAILED.
+func logFault(r logs.Reader, err error) error {
+	switch {
+	case errors.Is(err, logs.ErrNoFile):
+		path := ""
+		if p, ok := r.(interface{ Path() string }); ok {
+			path = p.Path()
+		}
+		return program.NewFault(program.FaultNoFile, path)
+	case errors.Is(err, logs.ErrBadArguments):
+		return program.NewFault(program.FaultBadArguments, "")
+	}
+	return failed(err, "")
 }
 
 func (s *Server) tailProcessLog(channel string) func(context.Context, []any) (any, error) {
@@ -91,8 +108,11 @@ func (s *Server) tailProcessLog(channel string) func(context.Context, []any) (an
 			return nil, err
 		}
 		data, size, overflow, err := r.TailFile(offset, length)
+		if errors.Is(err, logs.ErrNoFile) {
+			return []any{"", 0, false}, nil
+		}
 		if err != nil {
-			return nil, failed(err, "")
+			return nil, logFault(r, err)
 		}
 		return []any{string(data), cappedInt(size), overflow}, nil
 	}

@@ -150,7 +150,7 @@ func (s *Server) getAllProcessInfo(context.Context, []any) (any, error) {
 	return out, nil
 }
 
-func (s *Server) sendProcessStdin(_ context.Context, args []any) (any, error) {
+func (s *Server) sendProcessStdin(ctx context.Context, args []any) (any, error) {
 	name, err := argString(args, 0)
 	if err != nil {
 		return nil, err
@@ -159,19 +159,13 @@ func (s *Server) sendProcessStdin(_ context.Context, args []any) (any, error) {
 	if err != nil {
 		return nil, program.NewFault(program.FaultIncorrectParameters, pyStr(args[1]))
 	}
-	return true, s.backend.SendProcessStdin(name, []byte(chars))
+	return true, s.backend.SendProcessStdin(ctx, name, []byte(chars))
 }
 
+// sendRemoteCommEvent takes parameters of any type, as supervisord does:
+// it formats them into the event's text with str().
 func (s *Server) sendRemoteCommEvent(_ context.Context, args []any) (any, error) {
-	typ, err := argString(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	data, err := argString(args, 1)
-	if err != nil {
-		return nil, err
-	}
-	return true, s.backend.SendRemoteCommEvent(typ, data)
+	return true, s.backend.SendRemoteCommEvent(pyStr(args[0]), pyStr(args[1]))
 }
 
 // sortInfos orders processes as getAllProcessInfo does: lexically by

@@ -74,7 +74,7 @@ func NewServer(cfg *config.Config, b Backend, opts Options) (*Server, error) {
 	}
 	s.methods = s.methodTable()
 	if u := cfg.UnixHTTPServer; u != nil {
-		sock, err := listenUnix(u.File, u.Chmod, u.Chown)
+		sock, err := listenUnix(u.File, u.Chmod, u.Chown, s.opts.Logger)
 		if err != nil {
 			return nil, err
 		}

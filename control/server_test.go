@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -14,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/supinit/supinit/config"
 	"github.com/supinit/supinit/program"
@@ -85,11 +88,49 @@ func TestBadRequests(t *testing.T) {
 	}
 }
 
-// TestMethods calls methods through the client and checks values and
-// fault codes.
+// TestLooseValueTypes: values of a type supervisord does not know reach
+// the method (as their text, or None), which answers with a value or a
+// fault as supervisord does: not an HTTP error.
+func TestLooseValueTypes(t *testing.T) {
+	srv, _ := testServer(t, newFake(), "", "")
+	call := func(method string, values ...string) string {
+		return "<methodCall><methodName>" + method + "</methodName><params><param><value>" +
+			strings.Join(values, "</value></param><param><value>") + "</value></param></params></methodCall>"
+	}
+	for _, tc := range []struct {
+		body string
+		want any // a value, or a wantFault
+	}{
+		{call("supervisor.readLog", "<i8>-8</i8>", "<i8>0</i8>"), "started\n"},
+		{call("supervisor.readLog", "<foo>-8</foo>", "<int>0</int>"), "started\n"},
+		{call("supervisor.getPID", "<foo>1</foo>"), wantFault(program.FaultIncorrectParameters)},
+		{call("supervisor.getProcessInfo", "<foo>1</foo>"), wantFault(program.FaultBadName)},
+		{call("supervisor.getProcessInfo", "<nil/>"), wantFault(program.FaultIncorrectParameters)},
+		{call("supervisor.readLog", "<nil/>", "<int>0</int>"), wantFault(program.FaultIncorrectParameters)},
+		{call("supervisor.sendRemoteCommEvent", "<nil/>", "<foo>x</foo>"), true},
+	} {
+		code, body, _ := rawRequest(t, srv, "POST", "/RPC2", strings.NewReader(tc.body), nil)
+		if code != http.StatusOK {
+			t.Errorf("%s: HTTP %d", tc.body, code)
+			continue
+		}
+		got, err := decodeResponse([]byte(body))
+		if want, isFault := tc.want.(wantFault); isFault {
+			var f *rpcFault
+			if !errors.As(err, &f) || f.Code != int(want) {
+				t.Errorf("%s: %v, %v; want fault %d", tc.body, got, err, want)
+			}
+		} else if err != nil || got != tc.want {
+			t.Errorf("%s: %#v, %v; want %#v", tc.body, got, err, tc.want)
+		}
+	}
+}
+
 // wantFault marks an expected fault code in a table of results.
 type wantFault int
 
+// TestMethods calls methods through the client and checks values and
+// fault codes.
 func TestMethods(t *testing.T) {
 	f := newFake()
 	srv, _ := testServer(t, f, "", "")
@@ -132,6 +173,18 @@ func TestMethods(t *testing.T) {
 		{"supervisor.signalProcess", []any{"sleeper", "SIGUSR1"}, true},
 		{"supervisor.signalProcess", []any{"sleeper", 15}, true},
 		{"supervisor.signalProcess", []any{"sleeper", "15"}, true},
+		// Whatever Python's int() takes: 0 (kill -0), floats, spaces, a
+		// sign, underscores between digits.
+		{"supervisor.signalProcess", []any{"sleeper", 0}, true},
+		{"supervisor.signalProcess", []any{"sleeper", "0"}, true},
+		{"supervisor.signalProcess", []any{"sleeper", 2.0}, true},
+		{"supervisor.signalProcess", []any{"sleeper", -0.5}, true},
+		{"supervisor.signalProcess", []any{"sleeper", " +1_0 "}, true},
+		{"supervisor.signalProcess", []any{"sleeper", "2.0"}, wantFault(program.FaultBadSignal)},
+		{"supervisor.signalProcess", []any{"sleeper", "1__0"}, wantFault(program.FaultBadSignal)},
+		{"supervisor.signalProcess", []any{"sleeper", 1e300}, wantFault(program.FaultBadSignal)},
+		{"supervisor.signalProcess", []any{"sleeper", math.NaN()}, wantFault(program.FaultBadSignal)},
+		{"supervisor.signalProcess", []any{"sleeper", -1}, wantFault(program.FaultBadSignal)},
 		{"supervisor.signalProcess", []any{"sleeper", "BOGUS"}, wantFault(program.FaultBadSignal)},
 		{"supervisor.signalProcess", []any{"sleeper", 99}, wantFault(program.FaultBadSignal)},
 		{"supervisor.signalProcess", []any{"nosuch", "BOGUS"}, wantFault(program.FaultBadName)},
@@ -153,6 +206,8 @@ func TestMethods(t *testing.T) {
 		{"supervisor.sendProcessStdin", []any{"sleeper", 5}, wantFault(program.FaultIncorrectParameters)},
 		{"supervisor.sendProcessStdin", []any{"manual", "x"}, wantFault(program.FaultNotRunning)},
 		{"supervisor.sendRemoteCommEvent", []any{"t", "d"}, true},
+		{"supervisor.sendRemoteCommEvent", []any{1, 2.5}, true},
+		{"supervisor.sendRemoteCommEvent", []any{[]any{"a", true}, Struct{{"x", 1}}}, true},
 		{"supervisor.addProcessGroup", []any{"sleeper"}, wantFault(program.FaultAlreadyAdded)},
 		{"supervisor.addProcessGroup", []any{"nosuch"}, wantFault(program.FaultBadName)},
 		{"supervisor.removeProcessGroup", []any{"sleeper"}, wantFault(program.FaultStillRunning)},
@@ -186,11 +241,48 @@ func TestMethods(t *testing.T) {
 			t.Errorf("%s%v: got %#v, %v; want %#v", tc.method, tc.params, got, err, tc.want)
 		}
 	}
+	if want := []string{"t|d", "1|2.5", "['a', True]|{'x': 1}"}; !reflect.DeepEqual(f.remote, want) {
+		t.Errorf("remote events %q, want %q", f.remote, want)
+	}
 	if in := info("sleeper"); str(in, "description") != "pid 200, uptime 0:00:10" || str(in, "statename") != "RUNNING" {
 		t.Errorf("getProcessInfo(sleeper) = %v", in)
 	}
-	if len(f.signals) != 4 || f.signals[0] != "sleeper:hangup" {
-		t.Errorf("signals sent: %v", f.signals)
+	want := []string{"sleeper:hangup", "sleeper:user defined signal 1", "sleeper:terminated", "sleeper:terminated",
+		"sleeper:signal 0", "sleeper:signal 0", "sleeper:interrupt", "sleeper:signal 0", "sleeper:user defined signal 1"}
+	if !reflect.DeepEqual(f.signals, want) {
+		t.Errorf("signals sent: %q\nwant %q", f.signals, want)
+	}
+}
+
+// TestLogFaultTexts: the fault strings of the log calls are
+// supervisord's: NO_FILE alone for a channel without a log (redirected
+// stderr, NONE), NO_FILE and the path for a log file that is gone; the
+// tail calls answer those with an empty tail.
+func TestLogFaultTexts(t *testing.T) {
+	f := newFake()
+	f.procs = append(f.procs,
+		&fakeProc{info: program.Info{Group: "redir", Name: "redir", State: program.Running, Pid: 300},
+			stdout: &fakeLog{data: []byte("both\n")}},
+		&fakeProc{info: program.Info{Group: "gone", Name: "gone", State: program.Running, Pid: 301},
+			stdout: &fakeLog{path: "/var/log/gone.log", missing: true}})
+	srv, _ := testServer(t, f, "", "")
+	cl := client(t, srv, nil, nil)
+	for _, tc := range []struct {
+		method, name string
+		want         string
+	}{
+		{"supervisor.readProcessStderrLog", "redir", "NO_FILE"},
+		{"supervisor.readProcessStdoutLog", "gone", "NO_FILE: /var/log/gone.log"},
+	} {
+		_, err := cl.call(tc.method, tc.name, 0, 0)
+		var fault *rpcFault
+		if !errors.As(err, &fault) || fault.Code != program.FaultNoFile || fault.String != tc.want {
+			t.Errorf("%s(%s): %v, want fault %q", tc.method, tc.name, err, tc.want)
+		}
+		tail := strings.Replace(tc.method, "read", "tail", 1)
+		if v, err := cl.call(tail, tc.name, 0, 10); err != nil || !reflect.DeepEqual(v, []any{"", 0, false}) {
+			t.Errorf("%s(%s) = %v, %v; want an empty tail", tail, tc.name, v, err)
+		}
 	}
 }
 
@@ -363,9 +455,13 @@ func TestSocketFile(t *testing.T) {
 	}
 	stale.(*net.UnixListener).SetUnlinkOnClose(false)
 	stale.Close()
-	srv, err := NewServer(cfg, newFake(), Options{})
+	var logged bytes.Buffer
+	srv, err := NewServer(cfg, newFake(), Options{Logger: zerolog.New(&logged)})
 	if err != nil {
 		t.Fatalf("stale socket not replaced: %v", err)
+	}
+	if !strings.Contains(logged.String(), `"level":"warn","message":"Unlinking stale socket `+path+`"`) {
+		t.Errorf("the replacement was not logged as supervisord says it: %s", logged.String())
 	}
 	go srv.Serve()
 	fi, err := os.Stat(path)
@@ -423,7 +519,13 @@ func TestInetServer(t *testing.T) {
 }
 
 func TestGetAllConfigInfo(t *testing.T) {
-	srv, _ := testServer(t, newFake(), "", "")
+	f := newFake()
+	// A group in use shows the file its AUTO log got; one that is not
+	// keeps "auto".
+	f.procs[0].info.StdoutLogfile = "/tmp/x/exiter-stdout---supervisor-abc.log"
+	f.procs[1].info.StdoutLogfile = "/tmp/x/manual-stdout---supervisor-def.log"
+	f.removed["manual"] = true
+	srv, _ := testServer(t, f, "", "")
 	v, err := client(t, srv, nil, nil).call("supervisor.getAllConfigInfo")
 	if err != nil {
 		t.Fatal(err)
@@ -441,11 +543,18 @@ func TestGetAllConfigInfo(t *testing.T) {
 	if strings.Join(keys, " ") != want {
 		t.Errorf("keys:\n%s\nwant\n%s", strings.Join(keys, " "), want)
 	}
-	for k, w := range map[string]any{"name": "exiter", "directory": "none", "uid": "none", "stdout_logfile": "auto",
+	for k, w := range map[string]any{"name": "exiter", "directory": "none", "uid": "none", "stdout_logfile": "/tmp/x/exiter-stdout---supervisor-abc.log",
 		"stderr_logfile": "none", "serverurl": "none", "stopsignal": 15, "startsecs": 1, "stdout_logfile_maxbytes": 50 << 20} {
 		if got, _ := first.Get(k); !reflect.DeepEqual(got, w) {
 			t.Errorf("%s = %#v, want %#v", k, got, w)
 		}
+	}
+	manual := list[1].(Struct)
+	if name, _ := manual.Get("name"); name != "manual" {
+		t.Fatalf("second entry %v, want manual", name)
+	}
+	if got, _ := manual.Get("stdout_logfile"); got != "auto" {
+		t.Errorf("stdout_logfile of a group not in use = %#v, want auto", got)
 	}
 }
 

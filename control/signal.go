@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
+	"math"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -14,9 +15,11 @@ import (
 )
 
 // parseSignal reads a signal parameter as supervisord's signal_number
-// does: an int, a decimal string, or a name with or without "SIG", in any
-// case. Python's signal module knows 1..31 plus SIGRTMIN (34) and
-// SIGRTMAX (64), so those are the numbers accepted.
+// does: whatever Python's int() takes (an int, a bool, a float truncated
+// toward zero, a decimal string), else a name with or without "SIG", in
+// any case. The numbers Python's signal module knows are 1..31, SIGRTMIN
+// (34) and SIGRTMAX (64), and 0 too (its SIG_DFL), so "signal 0" checks
+// that a process exists, as kill -0 does.
 func parseSignal(v any) (syscall.Signal, bool) {
 	var s string
 	switch v := v.(type) {
@@ -27,6 +30,14 @@ func parseSignal(v any) (syscall.Signal, bool) {
 			return validSignal(1)
 		}
 		return validSignal(0)
+	case float64:
+		// NaN and the infinities have no int() (supervisord fails with
+		// HTTP 500, supinit says BAD_SIGNAL); nothing beyond int64 is a
+		// signal.
+		if math.IsNaN(v) || math.Abs(v) >= math.MaxInt64 {
+			return 0, false
+		}
+		return validSignal(int64(v))
 	case string:
 		s = v
 	case []byte:
@@ -34,7 +45,7 @@ func parseSignal(v any) (syscall.Signal, bool) {
 	default:
 		return 0, false
 	}
-	if n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64); err == nil {
+	if n, ok := pyInt(s); ok {
 		return validSignal(n)
 	}
 	name := strings.ToUpper(strings.TrimSpace(s))
@@ -60,20 +71,20 @@ func parseSignal(v any) (syscall.Signal, bool) {
 }
 
 func validSignal(n int64) (syscall.Signal, bool) {
-	if n >= 1 && n <= 31 || n == 34 || n == 64 {
+	if n >= 0 && n <= 31 || n == 34 || n == 64 {
 		return syscall.Signal(n), true
 	}
 	return 0, false
 }
 
 // pyStr formats a decoded XML-RPC value as Python's str() would, for the
-// detail of a fault that quotes a parameter.
+// detail of a fault that quotes a parameter and for the text of an event.
 func pyStr(v any) string {
 	switch v := v.(type) {
 	case string:
 		return v
 	case []byte:
-		return string(v)
+		return string(v) // supervisord's decoder turns base64 into a str
 	case bool:
 		if v {
 			return "True"
@@ -81,8 +92,35 @@ func pyStr(v any) string {
 		return "False"
 	case float64:
 		return pyFloat(v)
+	case nil:
+		return "None"
+	case time.Time:
+		return v.Format("2006-01-02 15:04:05") // a datetime's str()
+	case []any:
+		items := make([]string, len(v))
+		for i, e := range v {
+			items[i] = pyElem(e)
+		}
+		return "[" + strings.Join(items, ", ") + "]"
+	case Struct:
+		items := make([]string, len(v))
+		for i, m := range v {
+			items[i] = pyRepr(m.Name) + ": " + pyElem(m.Value)
+		}
+		return "{" + strings.Join(items, ", ") + "}"
 	}
 	return fmt.Sprint(v)
+}
+
+// pyElem is an element inside a list or dict's str(): strings quoted.
+func pyElem(v any) string {
+	switch v := v.(type) {
+	case string:
+		return pyRepr(v)
+	case []byte:
+		return pyRepr(string(v))
+	}
+	return pyStr(v)
 }
 
 func (s *Server) signalProcess(_ context.Context, args []any) (any, error) {

@@ -82,11 +82,21 @@ func (s *Server) oneOfMulticall(ctx context.Context, c any) (any, error) {
 
 // getAllConfigInfo flattens the active config into supervisord's config
 // info structs, sorted by process name. Values supervisord keeps as None
-// go out as "none", as it sends them.
+// go out as "none", as it sends them. The processes of groups in use show
+// the log files they write (an AUTO log's generated name), as supervisord
+// shows them once a group is running.
 func (s *Server) getAllConfigInfo(context.Context, []any) (any, error) {
 	cfg, inUse := s.backend.ActiveConfig()
 	if cfg == nil {
 		return []any{}, nil
+	}
+	running, err := s.backend.AllProcessInfo()
+	if err != nil {
+		return nil, err
+	}
+	logsInUse := map[string]program.Info{}
+	for _, in := range running {
+		logsInUse[makeNamespec(in.Group, in.Name)] = in
 	}
 	byGroup := map[string][]*config.Program{}
 	for _, p := range append(append([]*config.Program{}, cfg.Programs...), cfg.EventListeners...) {
@@ -97,7 +107,11 @@ func (s *Server) getAllConfigInfo(context.Context, []any) (any, error) {
 	for _, g := range cfg.Groups {
 		for _, p := range byGroup[g.Name] {
 			procs = append(procs, p)
-			infos = append(infos, configInfo(p, g.Priority, inUse[g.Name]))
+			c := configInfo(p, g.Priority, inUse[g.Name])
+			if in, ok := logsInUse[p.Namespec()]; ok && inUse[g.Name] {
+				withLogPaths(c, in)
+			}
+			infos = append(infos, c)
 		}
 	}
 	order := make([]int, len(procs))
@@ -143,6 +157,19 @@ func configInfo(p *config.Program, groupPrio int, inUse bool) Struct {
 		serverurl = "none" // supervisord turns AUTO into None
 	}
 	return append(c, Member{"serverurl", serverurl})
+}
+
+// withLogPaths puts the files a running process writes into its config
+// info. A channel without a file keeps what its config says ("none").
+func withLogPaths(c Struct, in program.Info) {
+	for i, m := range c {
+		switch {
+		case m.Name == "stdout_logfile" && in.StdoutLogfile != "":
+			c[i].Value = in.StdoutLogfile
+		case m.Name == "stderr_logfile" && in.StderrLogfile != "":
+			c[i].Value = in.StderrLogfile
+		}
+	}
 }
 
 func logInfo(ch string, l config.LogConfig) []Member {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/rs/zerolog"
 )
 
 // unixSocket is the [unix_http_server] listener and the path it owns.
@@ -22,8 +24,10 @@ type unixSocket struct {
 // name first, so the socket has its mode and owner before anyone can
 // connect, then hard-linked into place. An existing socket that answers
 // is another server (ErrAddressInUse); one that does not is stale and is
-// replaced.
-func listenUnix(path string, mode int, chown string) (*unixSocket, error) {
+// replaced, with supervisord's message. Anything else at the path (a
+// regular file, say) is left alone and is an error: supervisord would
+// delete it.
+func listenUnix(path string, mode int, chown string, log zerolog.Logger) (*unixSocket, error) {
 	tmp := path + "." + strconv.Itoa(os.Getpid())
 	os.Remove(tmp) // left over from a crashed process with our pid
 	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: tmp, Net: "unix"})
@@ -55,6 +59,9 @@ func listenUnix(path string, mode int, chown string) (*unixSocket, error) {
 		if err := removeStale(path); err != nil {
 			return fail(err)
 		}
+		// supervisord writes this line to stderr whatever its loglevel;
+		// a warning is the level that stays visible by default.
+		log.Warn().Msgf("Unlinking stale socket %s", path)
 		if err := os.Link(tmp, path); err != nil {
 			return fail(fmt.Errorf("cannot create unix socket %s: %w", path, err))
 		}

@@ -13,7 +13,7 @@ import (
 
 // XML-RPC values are plain Go values:
 //
-//	<int>, <i4>          int (the encoder refuses values outside int32, as xmlrpclib does)
+//	<int>, <i4>, <i8>    int (the encoder refuses values outside int32, as xmlrpclib does)
 //	<boolean>            bool
 //	<string>, untyped    string
 //	<double>             float64
@@ -21,6 +21,7 @@ import (
 //	<base64>             []byte
 //	<array>              []any
 //	<struct>             Struct (member order kept, so replies read like supervisord's)
+//	<nil/>, other types  nil, or the element's text as a string (decoding only)
 
 // Struct is an XML-RPC struct with its members in order.
 type Struct []Member

@@ -181,8 +181,8 @@ func decodeValue(n *node, depth int) (any, error) {
 		return nil, fmt.Errorf("cannot decode: elements inside <%s>", t.name)
 	}
 	switch t.name {
-	case "int", "i4":
-		i, err := strconv.ParseInt(strings.TrimSpace(t.text), 10, 0)
+	case "int", "i4", "i8":
+		i, err := strconv.ParseInt(strings.TrimSpace(t.text), 10, 64)
 		if err != nil {
 			return nil, fmt.Errorf("cannot decode int %q", t.text)
 		}
@@ -214,7 +214,13 @@ func decodeValue(n *node, depth int) (any, error) {
 	case "struct":
 		return decodeStruct(t, depth)
 	}
-	return nil, fmt.Errorf("cannot decode: unknown type <%s>", t.name)
+	// supervisord reads an element it does not know, <nil/> included, as
+	// its text, or None when it has none; the method then decides (a
+	// wrong type is INCORRECT_PARAMETERS), rather than HTTP 400.
+	if t.text == "" {
+		return nil, nil
+	}
+	return t.text, nil
 }
 
 func decodeArray(t *node, depth int) (any, error) {

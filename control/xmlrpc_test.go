@@ -32,7 +32,12 @@ func TestDecodeCall(t *testing.T) {
 		{name: "struct", in: wrap(p("<struct><member><name>a</name><value><int>1</int></value></member><member><name>a</name><value>2</value></member></struct>")), want: []any{Struct{{"a", "2"}}}},
 		{name: "no params", in: "<methodCall><methodName>m.x</methodName></methodCall>", want: []any{}},
 		{name: "bad int", in: wrap(p("<int>x</int>")), bad: true},
-		{name: "unknown type", in: wrap(p("<nil/>")), bad: true},
+		{name: "i8", in: wrap(p("<i8>-99999999999</i8>")), want: []any{-99999999999}},
+		// supervisord reads what it does not know as the element's text,
+		// or None: the method decides what to make of it.
+		{name: "nil", in: wrap(p("<nil/>")), want: []any{nil}},
+		{name: "unknown type", in: wrap(p("<foo>1</foo>") + p(`<ex:i8 xmlns:ex="urn:x">7</ex:i8>`)), want: []any{"1", "7"}},
+		{name: "unknown type with elements", in: wrap(p("<foo><int>1</int></foo>")), bad: true},
 		{name: "two types", in: wrap(p("<int>1</int><int>2</int>")), bad: true},
 		{name: "bad base64", in: wrap(p("<base64>!!!</base64>")), bad: true},
 		{name: "param without value", in: wrap("<param></param>"), bad: true},

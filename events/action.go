@@ -12,7 +12,9 @@ const (
 	ActionLog
 	// ActionRestart: listener Process in Pool broke the protocol and gets
 	// no more events; stop it if it still runs and start it again,
-	// whatever its autorestart says. Its queued events are kept.
+	// whatever its autorestart says (the loop backs off, and gives up on
+	// one that keeps breaking it: see Pool.Results). Its queued events
+	// are kept.
 	ActionRestart
 	// ActionPrint: write Data to supinit's stdout. A result handler that
 	// relays output (supervisor_stdout's) produced it.

@@ -22,6 +22,16 @@ func NewBus(identifier string) *Bus {
 	return &Bus{identifier: identifier, serial: -1}
 }
 
+// Restart returns the bus of a restarted supervisor (supervisorctl
+// reload): no pools and no TICK timeslices, as a new bus, but its serials
+// go on from b's. supervisord's global serial outlives its restarts; only
+// the pool serials start again, with the new pools.
+func (b *Bus) Restart(identifier string) *Bus {
+	nb := NewBus(identifier)
+	nb.serial = b.serial
+	return nb
+}
+
 // ErrPoolExists is returned by AddPool for a name already in use.
 var ErrPoolExists = errors.New("pool already exists")
 

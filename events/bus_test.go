@@ -3,6 +3,7 @@ package events
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -61,5 +62,26 @@ func TestAddPoolErrors(t *testing.T) {
 	}
 	if acts := b.Publish(Tick(5, 0)); acts != nil {
 		t.Errorf("a removed pool still got %v", summary(acts))
+	}
+}
+
+// A restarted supervisor's bus goes on with the serials, as supervisord's
+// global serial does; the new pools count from 0 again.
+func TestRestartKeepsTheSerial(t *testing.T) {
+	cfg := PoolConfig{Name: "p", Events: []string{"PROCESS_GROUP"}, BufferSize: 10, Processes: []string{"l0"}}
+	b := NewBus("id")
+	readyListeners(mustPool(t, b, cfg))
+	delivered(b.Pool("p"), b.Publish(ProcessGroupAdded("a")))
+	delivered(b.Pool("p"), b.Publish(ProcessGroupAdded("b")))
+
+	nb := b.Restart("id2")
+	if nb.Pool("p") != nil {
+		t.Fatal("the restarted bus kept a pool")
+	}
+	readyListeners(mustPool(t, nb, cfg))
+	acts := nb.Publish(ProcessGroupAdded("a"))
+	eq(t, "writes", summary(acts), []string{"write l0 serial:2 pool:p poolserial:0 eventname:PROCESS_GROUP_ADDED"})
+	if got := string(acts[0].Data); !strings.HasPrefix(got, "ver:3.0 server:id2 ") {
+		t.Fatalf("envelope %q; want the new identifier", got)
 	}
 }

@@ -91,8 +91,8 @@ func ProcessCommunication(p Process, ch Channel, data []byte) Event {
 }
 
 // RemoteCommunication builds the event of the sendRemoteCommEvent RPC:
-// "type:<typ>\n<data>". (supervisord 4.2.5 on Python 3 renders both as
-// b'...' literals by accident; this is the documented form.)
+// "type:<typ>\n<data>", both as the text the client sent, as supervisord
+// 4.2.5 sends them (type:té\nd€\nline2 for "té" and "d€\nline2").
 func RemoteCommunication(typ, data string) Event {
 	return Event{Name: TypeRemoteCommunication, Payload: "type:" + utf8Valid(typ) + "\n" + utf8Valid(data)}
 }

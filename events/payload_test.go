@@ -46,6 +46,8 @@ func TestPayloads(t *testing.T) {
 		{"communication stderr", ProcessCommunication(web, Stderr, []byte("oops")), "PROCESS_COMMUNICATION_STDERR",
 			"processname:web groupname:webgroup pid:4242\noops"},
 		{"remote", RemoteCommunication("mytype", "some data"), "REMOTE_COMMUNICATION", "type:mytype\nsome data"},
+		// What supervisord 4.2.5 sent for sendRemoteCommEvent("té", "d€\nline2").
+		{"remote text", RemoteCommunication("t\u00e9", "d\u20ac\nline2"), "REMOTE_COMMUNICATION", "type:t\u00e9\nd\u20ac\nline2"},
 		{"remote invalid utf8", RemoteCommunication("t", "a\xffb"), "REMOTE_COMMUNICATION", "type:t\na\ufffdb"},
 		{"supervisor running", SupervisorRunning(), "SUPERVISOR_STATE_CHANGE_RUNNING", ""},
 		{"supervisor stopping", SupervisorStopping(), "SUPERVISOR_STATE_CHANGE_STOPPING", ""},

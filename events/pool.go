@@ -35,6 +35,7 @@ type listener struct {
 	running  bool
 	proto    parser
 	inflight *queued // the event it is BUSY with
+	results  uint64  // RESULTs it has given, over all its spawns
 }
 
 // Pool is one listener pool: its buffer of events and its listeners'
@@ -87,6 +88,26 @@ func (p *Pool) OnRunning(proc string) []Action {
 	return p.dispatch()
 }
 
+// OnLeftRunning records that listener proc left RUNNING (it is being
+// stopped): it gets no new events, as supervisord sends events only to
+// RUNNING listeners. An event it holds stays with it until it answers or
+// exits.
+func (p *Pool) OnLeftRunning(proc string) {
+	if l := p.listener(proc); l != nil {
+		l.running = false
+	}
+}
+
+// Results is the number of RESULTs listener proc has given since the pool
+// was made, accepted or not: a listener that answers works, whatever its
+// answers say.
+func (p *Pool) Results(proc string) uint64 {
+	if l := p.listener(proc); l != nil {
+		return l.results
+	}
+	return 0
+}
+
 // OnOutput feeds what listener proc wrote on its stdout to its protocol
 // state and returns what follows: events sent to READY listeners, results
 // handled, and a restart when it broke the protocol (the event it was busy
@@ -100,6 +121,7 @@ func (p *Pool) OnOutput(proc string, data []byte) []Action {
 	for _, r := range l.proto.feed(data) {
 		switch r.kind {
 		case replyResult:
+			l.results++
 			acts = append(acts, p.result(l, r.body)...)
 		case replyViolation:
 			acts = append(acts, p.logf(LevelWarn, l.name, "%s: %s; it broke the eventlistener protocol and will be restarted", l.name, r.why))

@@ -206,3 +206,20 @@ func TestPoolSpreadsOverListenersInOrder(t *testing.T) {
 		"write l1 serial:2 pool:p poolserial:2 eventname:TICK_5",
 	})
 }
+
+// A listener being stopped gets no new events; the one it holds is still
+// its own to answer.
+func TestNoEventsAfterLeavingRunning(t *testing.T) {
+	b := NewBus("s")
+	p := mustPool(t, b, PoolConfig{Name: "p", Events: []string{"TICK_5"}, BufferSize: 10, Processes: []string{"l0"}})
+	readyListeners(p)
+	eq(t, "while RUNNING", summary(b.Publish(tickEvent(0))), []string{"write l0 serial:0 pool:p poolserial:0 eventname:TICK_5"})
+	p.OnLeftRunning("l0")
+	eq(t, "after leaving RUNNING", summary(b.Publish(tickEvent(1))), nil)
+	eq(t, "its answer", summary(p.OnOutput("l0", []byte("RESULT 2\nOKREADY\n"))), nil)
+	if p.Queued() != 1 || p.Results("l0") != 1 {
+		t.Fatalf("queued %d results %d; want the new event kept and one result counted", p.Queued(), p.Results("l0"))
+	}
+	eq(t, "started again", summary(append(p.OnExit("l0"), readyListeners(p)...)),
+		[]string{"write l0 serial:1 pool:p poolserial:1 eventname:TICK_5"})
+}

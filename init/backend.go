@@ -1,11 +1,14 @@
 package supervisor
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/supinit/supinit/config"
 	"github.com/supinit/supinit/events"
@@ -190,7 +193,9 @@ func (s *Supervisor) info(p *proc) program.Info {
 	return info
 }
 
-// ProcessLog is one output channel of a process.
+// ProcessLog is one output channel of a process that has a log to read:
+// a file, or the in-memory tail of output sent to the container's streams
+// (supinit's extension: supervisord has nothing to read there).
 func (s *Supervisor) ProcessLog(namespec, channel string) (logs.Reader, error) {
 	var ch *logs.Channel
 	err := s.call(func() error {
@@ -198,16 +203,19 @@ func (s *Supervisor) ProcessLog(namespec, channel string) (logs.Reader, error) {
 		if err != nil {
 			return err
 		}
+		var lc config.LogConfig
 		switch channel {
 		case "stdout":
-			ch = p.stdout
+			ch, lc = p.stdout, p.cfg.Stdout
 		case "stderr":
-			ch = p.stderr
+			ch, lc = p.stderr, p.cfg.Stderr
 		default:
 			return program.NewFault(program.FaultBadArguments, "no channel "+channel)
 		}
-		if ch == nil {
-			return program.NewFault(program.FaultNoFile, namespec)
+		if ch == nil || keepsNoLog(lc) {
+			// NO_FILE naming nothing, as supervisord answers for a
+			// redirected stderr or a log that is NONE or syslog.
+			return program.NewFault(program.FaultNoFile, "")
 		}
 		return nil
 	})
@@ -217,13 +225,30 @@ func (s *Supervisor) ProcessLog(namespec, channel string) (logs.Reader, error) {
 	return ch, nil
 }
 
+// keepsNoLog reports whether a channel's config asks for no log to read.
+// Its channel still keeps an in-memory tail (a file that cannot be opened
+// falls back to one), but a log the config turned off is not shown.
+func keepsNoLog(lc config.LogConfig) bool {
+	return lc.Logfile == config.LogNone || lc.Logfile == config.LogSyslog || lc.Logfile == ""
+}
+
 // MainLog is supinit's own log.
 func (s *Supervisor) MainLog() logs.Reader { return s.mainLog }
 
-// SendProcessStdin writes data to the process's stdin. The write happens
-// outside the loop: a program that does not read must block only this
-// request.
-func (s *Supervisor) SendProcessStdin(namespec string, data []byte) error {
+// stdinWait bounds how long sendProcessStdin waits for a program to take
+// its data. supervisord answers at once and keeps what the pipe cannot
+// take in a buffer without bound (or fails with HTTP 500 when the pipe is
+// already full); supinit writes within the call and keeps nothing after
+// it, so a program that does not read costs its caller this long, and
+// costs supinit neither memory nor a goroutine.
+const stdinWait = time.Second
+
+// SendProcessStdin writes data to the process's stdin, outside the loop,
+// waiting at most stdinWait for the program to read it (less when ctx
+// ends). The data of a listener joins the queue of its event writer
+// instead: its stdin carries the event protocol, and supervisord too
+// appends the data to the same buffer as the events.
+func (s *Supervisor) SendProcessStdin(ctx context.Context, namespec string, data []byte) error {
 	var stdin *os.File
 	err := s.call(func() error {
 		p, err := s.resolveProc(namespec)
@@ -233,22 +258,55 @@ func (s *Supervisor) SendProcessStdin(namespec string, data []byte) error {
 		if p.m.Pid() == 0 || p.m.State() == program.Stopping {
 			return program.NewFault(program.FaultNotRunning, namespec)
 		}
+		if p.lis != nil && p.lis.writer != nil {
+			p.lis.writer.send(data)
+			return nil
+		}
 		if p.stdin == nil {
 			return program.NewFault(program.FaultNoFile, namespec)
 		}
 		stdin = p.stdin
 		return nil
 	})
-	if err != nil {
+	if err != nil || stdin == nil {
 		return err
 	}
-	if _, err := stdin.Write(data); err != nil {
-		if errors.Is(err, syscall.EPIPE) || errors.Is(err, os.ErrClosed) {
-			return program.NewFault(program.FaultNoFile, namespec)
-		}
-		return program.NewFault(program.FaultFailed, err.Error())
+	return writeStdin(ctx, stdin, namespec, data)
+}
+
+// writeStdin writes data to a program's stdin pipe with a deadline. Every
+// call sets the deadline before it writes, and nothing else writes to a
+// program's stdin, so a deadline left by an earlier call never cuts a
+// later one short. Calls for one process that overlap share the deadline
+// (and a cancelled one ends the others' wait too): each waits until the
+// latest of them gives up.
+func writeStdin(ctx context.Context, stdin *os.File, namespec string, data []byte) error {
+	if err := stdin.SetWriteDeadline(time.Now().Add(stdinWait)); err != nil {
+		return stdinFault(namespec, err, 0, len(data))
+	}
+	stop := context.AfterFunc(ctx, func() { stdin.SetWriteDeadline(time.Now()) })
+	defer stop()
+	n, err := stdin.Write(data)
+	if err != nil {
+		return stdinFault(namespec, err, n, len(data))
 	}
 	return nil
+}
+
+// stdinFault is the fault for a failed write of size bytes, n of them
+// written: NO_FILE when the program closed its stdin (EPIPE, as in
+// supervisord), NOT_RUNNING when it exited meanwhile (the loop closed the
+// pipe), FAILED when it did not read in time.
+func stdinFault(namespec string, err error, n, size int) error {
+	switch {
+	case errors.Is(err, syscall.EPIPE):
+		return program.NewFault(program.FaultNoFile, namespec)
+	case errors.Is(err, os.ErrClosed):
+		return program.NewFault(program.FaultNotRunning, namespec)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return program.NewFault(program.FaultFailed, fmt.Sprintf("%s did not read its stdin: %d of %d bytes written", namespec, n, size))
+	}
+	return program.NewFault(program.FaultFailed, fmt.Sprintf("cannot write to the stdin of %s: %v", namespec, err))
 }
 
 // SendRemoteCommEvent publishes a REMOTE_COMMUNICATION event. As in

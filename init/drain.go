@@ -1,8 +1,9 @@
 package supervisor
 
 import (
-	"syscall"
 	"time"
+
+	"github.com/supinit/supinit/reaper"
 )
 
 // drainWait bounds how long an exit is held for the EOF of the pipes the
@@ -11,17 +12,18 @@ import (
 const drainWait = time.Second
 
 // drain holds a process's exit until the pipes whose chunks the loop
-// needs (a listener's stdout, channels with *_events_enabled) are read to
-// the end, as supervisord drains a process's pipes before it handles its
-// exit: a RESULT a listener wrote just before dying still counts, and a
-// program's last words come as PROCESS_LOG before its STOPPED or EXITED.
+// needs (a listener's stdout, channels with *_events_enabled or capture
+// mode) are read to the end, as supervisord drains a process's pipes
+// before it handles its exit: a RESULT a listener wrote just before dying
+// still counts, and a program's last words come as PROCESS_LOG or
+// PROCESS_COMMUNICATION before its STOPPED or EXITED.
 type drain struct {
 	// spawn counts the spawns: taps and write errors carry the spawn they
 	// belong to, so a former instance's late ones are recognised.
 	spawn uint64
-	open  int                 // tapped pipes of this spawn not at EOF yet
-	held  *syscall.WaitStatus // the exit, held until open is 0
-	timer *time.Timer         // ends the hold after drainWait
+	open  int          // tapped pipes of this spawn not at EOF yet
+	held  *reaper.Exit // the exit, held until open is 0
+	timer *time.Timer  // ends the hold after drainWait
 }
 
 // begin starts the accounting of a new spawn.
@@ -40,12 +42,12 @@ func (d *drain) stop() {
 
 // holdExit keeps p's exit while tapped pipes are open and reports
 // whether it did.
-func (s *Supervisor) holdExit(p *proc, status syscall.WaitStatus) bool {
+func (s *Supervisor) holdExit(p *proc, e reaper.Exit) bool {
 	d := &p.drain
 	if d.open == 0 {
 		return false
 	}
-	d.held = &status
+	d.held = &e
 	spawn := d.spawn
 	d.timer = time.AfterFunc(drainWait, func() {
 		s.post(func() {
@@ -72,8 +74,8 @@ func (s *Supervisor) pipeEnded(p *proc, spawn uint64) {
 }
 
 func (s *Supervisor) releaseExit(p *proc) {
-	status := *p.drain.held
+	e := *p.drain.held
 	p.drain.held = nil
 	p.drain.stop()
-	s.reaped(p, status)
+	s.reaped(p, e)
 }

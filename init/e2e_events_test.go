@@ -505,3 +505,98 @@ func TestPID1StdoutRelayListener(t *testing.T) {
 		t.Fatalf("%d lines of talker reached stdout other than through the relay", n)
 	}
 }
+
+// Capture mode: a block between the XSUPERVISOR tokens (the begin token
+// cut across two writes here, the log's lines whole) leaves the program's output and reaches the
+// listeners as PROCESS_COMMUNICATION, with supervisord's payload.
+func TestPID1ProcessCommunication(t *testing.T) {
+	py := python3(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "comm.jsonl")
+	comm := shProgram("comm", `printf 'before\n<!--XSUPER'; sleep 0.3; `+
+		`printf 'VISOR:BEGIN-->secret data<!--XSUPERVISOR:END-->after\n'; `+
+		`printf 'err <!--XSUPERVISOR:BEGIN-->errcomm<!--XSUPERVISOR:END-->\n' >&2; `+politeScript,
+		func(p *config.Program) { p.Stdout.CaptureMaxbytes, p.Stderr.CaptureMaxbytes = 1<<20, 1<<20 })
+	lis := listenerProgram("comms", []string{py, testdataListener(t, "log_listener.py"), out}, []string{"PROCESS_COMMUNICATION"})
+	c := startContainer(t, withListeners(makeConfig(dir, comm), lis))
+	got := keys(waitReceived(t, out, 2, 10*time.Second, nil))
+	c.waitLine(`^comm +\| before$`, 5*time.Second)
+	c.waitLine(`^comm +\| after$`, 5*time.Second)
+	c.waitLine(`^comm +\| err $`, 5*time.Second)
+	c.signal(syscall.SIGTERM)
+	if code := c.wait(15 * time.Second); code != 0 {
+		t.Fatalf("exit code %d, want 0", code)
+	}
+	// The two pipes are read apart: their order is not the program's.
+	slices.Sort(got)
+	want := []string{
+		"PROCESS_COMMUNICATION_STDERR processname:comm groupname:comm pid:*\nerrcomm",
+		"PROCESS_COMMUNICATION_STDOUT processname:comm groupname:comm pid:*\nsecret data",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("the listener got %q, want %q", got, want)
+	}
+	if n := c.count(regexp.MustCompile(`XSUPERVISOR|secret|errcomm`)); n != 0 {
+		t.Fatalf("%d lines of the container's output show a block or its tokens", n)
+	}
+}
+
+// stopSupervisor is the corpus's stop-supervisor.sh (116.conf, 117.conf):
+// on every event it signals supervisord (kill -3) and never answers.
+const stopSupervisor = `printf "READY\n"; while read line; do echo "Processing Event: $line" >&2; kill -%s $(cat "%s"); done`
+
+// That listener gets a STOPPED event as soon as the shutdown stops the
+// first program, and signals supinit again: that must not turn a graceful
+// `docker stop` into SIGKILL for the programs still stopping.
+func TestPID1StopSupervisorListenerKeepsShutdownGraceful(t *testing.T) {
+	for _, sig := range []string{"3", "15"} {
+		t.Run("kill -"+sig, func(t *testing.T) {
+			dir := t.TempDir()
+			pidfile := filepath.Join(dir, "supervisord.pid")
+			db := shProgram("db", `trap 'echo "db: got TERM"; sleep 2; echo "db: clean exit"; exit 0' TERM; `+
+				`echo "db up"; while :; do sleep 0.1; done`, func(p *config.Program) { p.Priority, p.GroupPriority = 10, 10 })
+			app := shProgram("app", politeScript)
+			processes := listenerProgram("processes", []string{"/bin/sh", "-c", fmt.Sprintf(stopSupervisor, sig, pidfile)},
+				[]string{"PROCESS_STATE_STOPPED", "PROCESS_STATE_EXITED", "PROCESS_STATE_FATAL"})
+			cfg := withListeners(makeConfig(dir, db, app), processes)
+			cfg.Supervisord.Pidfile = pidfile
+			c := startContainer(t, cfg)
+			c.waitLine(`^db +\| db up$`, 10*time.Second)
+			c.waitLine(`^app +\| up$`, 10*time.Second)
+			c.signal(syscall.SIGTERM)
+			if code := c.wait(15 * time.Second); code != 0 {
+				t.Fatalf("exit code %d, want 0", code)
+			}
+			c.waitLine(`received SIG(QUIT|TERM) during shutdown: already shutting down`, time.Second)
+			c.waitLine(`^db +\| db: clean exit$`, time.Second)
+			c.waitLine(`stopped: db \(exit status 0\)`, time.Second)
+			if n := c.count(regexp.MustCompile(`SIGKILL`)); n != 0 {
+				t.Fatalf("%d lines mention SIGKILL; the shutdown was escalated", n)
+			}
+		})
+	}
+}
+
+// A listener that takes its events but never answers (noanswer.sh of the
+// audit) does not hold the shutdown for long, and the shutdown says once
+// that it waits for it.
+func TestPID1SilentListenerShutdownIsQuick(t *testing.T) {
+	dir := t.TempDir()
+	app := shProgram("app", politeScript)
+	noanswer := listenerProgram("noanswer", []string{"/bin/sh", "-c", `printf "READY\n"; while read line; do :; done`},
+		[]string{"PROCESS_STATE_STOPPED", "PROCESS_STATE_EXITED", "PROCESS_STATE_FATAL"})
+	c := startContainer(t, withListeners(makeConfig(dir, app), noanswer))
+	c.waitLine(`^app +\| up$`, 10*time.Second)
+	c.waitLine(`success: noanswer entered RUNNING state`, 10*time.Second)
+	start := time.Now()
+	c.signal(syscall.SIGTERM)
+	if code := c.wait(15 * time.Second); code != 0 {
+		t.Fatalf("exit code %d, want 0", code)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("the shutdown took %v; a silent listener must not hold it for %v", took, listenerFlushWait)
+	}
+	if n := c.count(regexp.MustCompile(`waiting for noanswer to die`)); n != 1 {
+		t.Fatalf("%d lines say the shutdown waits for noanswer, want 1", n)
+	}
+}

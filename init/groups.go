@@ -119,18 +119,33 @@ func (s *Supervisor) removeGroup(g *group) {
 // config are added by (priority, name), so at start-up this is (priority,
 // name); a group that update or add activates later comes after the
 // others of its priority, in start/stop all and in the shutdown order.
+//
+// The main command's group comes after all of them, whatever priorities
+// the config has or a reload brings: it is started last and stopped
+// first.
 func (s *Supervisor) sortedGroups() []*group {
 	out := make([]*group, 0, len(s.groups))
 	for _, g := range s.groups {
 		out = append(out, g)
 	}
 	slices.SortFunc(out, func(a, b *group) int {
-		if a.cfg.Priority != b.cfg.Priority {
-			return a.cfg.Priority - b.cfg.Priority
+		if am, bm := s.isMain(a), s.isMain(b); am != bm {
+			if am {
+				return 1
+			}
+			return -1
+		}
+		if c := cmp.Compare(a.cfg.Priority, b.cfg.Priority); c != 0 {
+			return c
 		}
 		return cmp.Compare(a.added, b.added)
 	})
 	return out
+}
+
+// isMain reports whether g is the group of the main command.
+func (s *Supervisor) isMain(g *group) bool {
+	return len(s.opts.Main) > 0 && g.cfg.Name == MainName
 }
 
 // autostart starts the processes of groups that have autostart and were

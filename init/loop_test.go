@@ -148,7 +148,7 @@ func (r *fakeRun) exit(t *testing.T, name string, ws syscall.WaitStatus) {
 	delete(r.h.pidName, pid)
 	r.h.mu.Unlock()
 	select {
-	case r.exits <- reaper.Exit{Pid: pid, Status: ws}:
+	case r.exits <- reaper.Exit{Pid: pid, Status: ws, Time: time.Now()}:
 	case <-time.After(5 * time.Second):
 		t.Fatalf("the loop does not take the exit of %s", name)
 	}
@@ -360,21 +360,52 @@ func TestStartWaitOutcome(t *testing.T) {
 func TestDiffGroups(t *testing.T) {
 	a, b, c := unitProgram("a", 1), unitProgram("b", 1), unitProgram("c", 1)
 	b2 := unitProgram("b", 1, func(p *config.Program) { p.Argv = []string{"/bin/sh", "-c", "v2"} })
-	aMoved := unitProgram("a", 1, func(p *config.Program) { p.Pos = config.Position{File: "x", Line: 40} })
+	// a's section moved down the file: its section, its options and its
+	// group all start on other lines.
+	a.OptPos = map[string]config.Position{"command": {File: "x", Line: 2}}
+	aMoved := unitProgram("a", 1, func(p *config.Program) {
+		p.Pos = config.Position{File: "x", Line: 40}
+		p.OptPos = map[string]config.Position{"command": {File: "x", Line: 41}}
+	})
 	d := unitProgram("d", 1)
 	old := makeConfig("", a, b, c)
 	var active []groupSnapshot
 	for _, g := range old.Groups {
 		active = append(active, groupSnapshot{g, groupPrograms(old, g)})
 	}
-	added, changed, removed := diffGroups(active, makeConfig("", aMoved, b2, d), "")
+	moved := makeConfig("", aMoved, b2, d)
+	findGroup(moved, "a").Pos = config.Position{File: "x", Line: 40}
+	added, changed, removed := diffGroups(active, moved, "")
 	if !reflect.DeepEqual(added, []string{"d"}) || !reflect.DeepEqual(changed, []string{"b"}) || !reflect.DeepEqual(removed, []string{"c"}) {
 		t.Fatalf("diff: added %v changed %v removed %v", added, changed, removed)
+	}
+	if a.OptPos["command"].Line != 2 {
+		t.Errorf("the comparison changed the config it compared: %v", a.OptPos)
 	}
 	_, _, removed = diffGroups(active, makeConfig("", a, b), "c")
 	if len(removed) != 0 {
 		t.Fatalf("a skipped group was reported removed: %v", removed)
 	}
+}
+
+// TestPositionFieldsExported: sameGroup can clear only exported fields,
+// so a position kept in an unexported field would make every shifted
+// line a change again.
+func TestPositionFieldsExported(t *testing.T) {
+	var check func(typ reflect.Type, path string)
+	check = func(typ reflect.Type, path string) {
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			switch {
+			case holdsPositions(f.Type) && !f.IsExported():
+				t.Errorf("%s.%s holds positions but is unexported", path, f.Name)
+			case f.Type.Kind() == reflect.Struct:
+				check(f.Type, path+"."+f.Name)
+			}
+		}
+	}
+	check(reflect.TypeFor[config.Program](), "Program")
+	check(reflect.TypeFor[config.Group](), "Group")
 }
 
 func TestWithMain(t *testing.T) {
@@ -393,7 +424,7 @@ func TestWithMain(t *testing.T) {
 		}
 	}
 	if main == nil || !main.Critical || main.Autorestart != config.AutorestartFalse || main.Startsecs != 0 ||
-		main.GroupPriority != 51 || !reflect.DeepEqual(main.Exitcodes, []int{0}) || main.Stdout.Logfile != "/dev/stdout" {
+		main.GroupPriority <= 50 || !reflect.DeepEqual(main.Exitcodes, []int{0}) || main.Stdout.Logfile != "/dev/stdout" {
 		t.Fatalf("main program = %+v", main)
 	}
 	if last := got.Groups[len(got.Groups)-1]; last.Name != MainName {

@@ -2,6 +2,7 @@ package supervisor
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"syscall"
@@ -13,27 +14,28 @@ import (
 // MainName is the name of the program WithMain adds.
 const MainName = "main"
 
+// mainPriority is the priority the main command shows (getAllConfigInfo):
+// the largest an XML-RPC int can carry. Its place in the start and stop
+// order does not rest on it: sortedGroups puts main last whatever the
+// config's priorities, which may be larger still.
+const mainPriority = math.MaxInt32
+
 // WithMain returns a copy of cfg with argv added as the critical program
 // "main" (`supinit -c FILE -- CMD ARGS`): autorestart=false, startsecs=0,
-// exitcodes=0, its output on the container's stdout and stderr, and a
-// priority above every other so it starts after all of them and stops
-// first. The container then lives as long as CMD and exits with its code.
-// cfg itself is not changed.
+// exitcodes=0, its output on the container's stdout and stderr. It starts
+// after every other program and stops first (see sortedGroups). The
+// container then lives as long as CMD and exits with its code. cfg
+// itself is not changed.
+//
+// Its config is the same after every reread, so the main command is
+// never restarted by one (and reload leaves it out of the difference).
 func WithMain(cfg *config.Config, argv []string) (*config.Config, error) {
 	if len(argv) == 0 {
 		return nil, fmt.Errorf("cannot add the main command: it is empty")
 	}
-	prio := 0
-	for _, g := range cfg.Groups {
-		if g.Name == MainName {
-			return nil, fmt.Errorf("cannot add the main command: the config already has a group named %q", MainName)
-		}
-		prio = max(prio, g.Priority)
+	if findGroup(cfg, MainName) != nil {
+		return nil, fmt.Errorf("cannot add the main command: the config already has a group named %q", MainName)
 	}
-	for _, p := range cfg.Programs {
-		prio = max(prio, p.Priority, p.GroupPriority)
-	}
-	prio++
 	p := &config.Program{
 		Kind:          config.KindProgram,
 		Section:       "program:" + MainName,
@@ -43,8 +45,8 @@ func WithMain(cfg *config.Config, argv []string) (*config.Config, error) {
 		Numprocs:      1,
 		Command:       strings.Join(argv, " "),
 		Argv:          slices.Clone(argv),
-		Priority:      prio,
-		GroupPriority: prio,
+		Priority:      mainPriority,
+		GroupPriority: mainPriority,
 		Autostart:     true,
 		Autorestart:   config.AutorestartFalse,
 		Startsecs:     0,
@@ -67,7 +69,7 @@ func WithMain(cfg *config.Config, argv []string) (*config.Config, error) {
 		return strings.Compare(a.Name, b.Name)
 	})
 	out.Groups = append(slices.Clone(cfg.Groups), &config.Group{
-		Name: MainName, Kind: config.KindProgram, Priority: prio, Processes: []string{MainName},
+		Name: MainName, Kind: config.KindProgram, Priority: mainPriority, Processes: []string{MainName},
 	})
 	return &out, nil
 }

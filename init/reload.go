@@ -46,22 +46,63 @@ func diffGroups(active []groupSnapshot, cfg *config.Config, skip string) (added,
 	return added, changed, removed
 }
 
-// sameGroup compares two group configs option by option. Positions in
-// the file are not options: moving a section is not a change.
+// sameGroup compares two group configs option by option. Where a section
+// or an option was written in the file is not an option: a line inserted
+// above a section moves every position below it, and must not restart
+// the programs there.
 func sameGroup(a, b groupSnapshot) bool {
-	ga, gb := *a.cfg, *b.cfg
-	ga.Pos, gb.Pos = config.Position{}, config.Position{}
-	if !reflect.DeepEqual(ga, gb) || len(a.progs) != len(b.progs) {
+	if !sameOptions(a.cfg, b.cfg) || len(a.progs) != len(b.progs) {
 		return false
 	}
 	for i := range a.progs {
-		pa, pb := *a.progs[i], *b.progs[i]
-		pa.Pos, pb.Pos = config.Position{}, config.Position{}
-		if !reflect.DeepEqual(pa, pb) {
+		if !sameOptions(a.progs[i], b.progs[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+// positionType is config.Position, the type of every field that says
+// where something was written.
+var positionType = reflect.TypeFor[config.Position]()
+
+// sameOptions reports whether two configs (pointers to the same struct
+// type) are equal once every position field is cleared. Clearing by type
+// rather than by field name keeps a position field added later from
+// turning every edit of the file into a change.
+func sameOptions[T any](a, b *T) bool {
+	ca, cb := *a, *b
+	clearPositions(reflect.ValueOf(&ca).Elem())
+	clearPositions(reflect.ValueOf(&cb).Elem())
+	return reflect.DeepEqual(ca, cb)
+}
+
+// clearPositions zeroes the fields of struct v that hold positions (a
+// Position, or a map, slice or pointer of them), in nested structs too.
+// v is a copy: the maps it shared with the original are dropped, not
+// emptied.
+func clearPositions(v reflect.Value) {
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch {
+		case !f.CanSet():
+			// Unexported: TestPositionFieldsExported keeps positions out
+			// of those.
+		case holdsPositions(f.Type()):
+			f.SetZero()
+		case f.Kind() == reflect.Struct:
+			clearPositions(f)
+		}
+	}
+}
+
+// holdsPositions reports whether t is Position or a container of them.
+func holdsPositions(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Map, reflect.Slice, reflect.Array, reflect.Pointer:
+		return holdsPositions(t.Elem())
+	}
+	return t == positionType
 }
 
 // snapshots describes the active groups in start order.

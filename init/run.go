@@ -168,7 +168,9 @@ func Run(cfg *config.Config, opts Options) int {
 }
 
 // close waits (boundedly) for the programs' output to be copied, then
-// closes every log and flushes the container streams.
+// closes every log and flushes the container streams. The flush has a
+// budget of its own: waiting for a copier stuck on a blocked stdout must
+// not leave a healthy stderr no time to write its last lines.
 func (s *Supervisor) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), s.opts.flushTimeout())
 	defer cancel()
@@ -199,9 +201,12 @@ func (s *Supervisor) close() {
 	if s.mainLog != nil {
 		s.mainLog.Close()
 	}
-	if lost, err := s.mux.Close(ctx); err != nil {
-		fmt.Fprintf(s.opts.Stderr, "supinit: gave up flushing %d bytes of output: %v\n", lost, err)
-	}
+	// What is queued takes milliseconds to write unless the reader is
+	// stuck; a stuck stream is given up, and Close says so on stderr.
+	const streamFlush = time.Second
+	flushCtx, cancelFlush := context.WithTimeout(context.Background(), streamFlush)
+	defer cancelFlush()
+	s.mux.Close(flushCtx)
 }
 
 // onOrphan runs on the reaper's goroutine for every reaped process that

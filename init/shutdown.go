@@ -26,9 +26,13 @@ type shutdown struct {
 	sweep   bool // the descendants got SIGTERM
 	killed  bool // the descendants got SIGKILL
 	logTick *time.Timer
-	// flushUntil ends the wait for the listeners to take their last
-	// events (zero until the wait begins).
-	flushUntil time.Time
+	began   time.Time // when the shutdown began
+	// holdFrom is when the current level began to wait for its
+	// listeners to take their last events (zero while it has not), and
+	// recheck the timer that ends the wait (see holdForListeners).
+	holdFrom  time.Time
+	recheck   *time.Timer
+	recheckAt time.Time
 }
 
 // shutdownLevels groups the processes by group priority, highest first;
@@ -63,7 +67,7 @@ func (s *Supervisor) startShutdown(code int, restart bool) {
 	} else {
 		s.mood.Store(moodShutdown)
 	}
-	s.shut = &shutdown{restart: restart, levels: shutdownLevels(s.sortedGroups())}
+	s.shut = &shutdown{restart: restart, levels: shutdownLevels(s.sortedGroups()), began: s.now()}
 	s.publish(events.SupervisorStopping())
 	// supervisord spawns nothing while its mood is below RUNNING: the
 	// new processes of a restart are fresh machines, so halting the old
@@ -71,8 +75,8 @@ func (s *Supervisor) startShutdown(code int, restart bool) {
 	s.eachProc(func(p *proc) { s.handle(p, program.Halt()) })
 }
 
-// forceShutdown is the answer to a second TERM/INT/QUIT: SIGKILL to every
-// program and every descendant, at once.
+// forceShutdown is the answer to a second request (see onSignal):
+// SIGKILL to every program and every descendant, at once.
 func (s *Supervisor) forceShutdown() {
 	if s.shut.forced {
 		return
@@ -108,11 +112,8 @@ func (s *Supervisor) advanceShutdown() bool {
 			return false
 		}
 		sh.level++
-		sh.sent = false
-	}
-	if sh.logTick != nil {
-		sh.logTick.Stop()
-		sh.logTick = nil
+		sh.sent, sh.holdFrom = false, time.Time{}
+		s.stopLogWaiting()
 	}
 	if sh.restart {
 		s.finishRestart()
@@ -133,10 +134,11 @@ func stillRunning(level []*proc) []*proc {
 }
 
 // logWaiting logs the processes of the current level still running, now
-// and every waitLogEvery while they are.
+// and every waitLogEvery while they are. A level that was not sent its
+// stop requests yet (it waits for its listeners) is not waited for.
 func (s *Supervisor) logWaiting() {
 	sh := s.shut
-	if sh.level >= len(sh.levels) {
+	if sh.level >= len(sh.levels) || !sh.sent {
 		return
 	}
 	left := stillRunning(sh.levels[sh.level])
@@ -158,6 +160,14 @@ func (s *Supervisor) logWaiting() {
 			}
 		})
 	})
+}
+
+// stopLogWaiting ends the repeats of logWaiting: a level is done.
+func (s *Supervisor) stopLogWaiting() {
+	if sh := s.shut; sh.logTick != nil {
+		sh.logTick.Stop()
+		sh.logTick = nil
+	}
 }
 
 // sweepDescendants ends what the programs left behind (orphans

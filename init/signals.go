@@ -14,19 +14,26 @@ import (
 // HUP exit 2, so every catchable signal is notified — never ignored with
 // signal.Ignore, whose SIG_IGN the programs would inherit. Left out:
 // SIGKILL and SIGSTOP (uncatchable), SIGCHLD (the reaper's), SIGURG (Go's
-// own preemption signal), and the synchronous SIGSEGV, SIGBUS, SIGFPE,
-// SIGILL and SIGTRAP that the runtime must keep.
+// own preemption signal), and 32 to 34, which Go never delivers to a
+// channel (package program keeps them from killing supinit).
+//
+// SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGTRAP are notified too: without
+// that, one sent with kill(2) crashes supinit with a goroutine dump, and
+// as PID 1 takes every program down with it. Notify affects only a sent
+// one; a real fault in supinit still crashes it, as the runtime tells
+// the two apart by the signal's origin.
 func notifiedSignals() []os.Signal {
 	sigs := []os.Signal{
-		syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGABRT,
-		syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGPIPE, syscall.SIGALRM,
-		syscall.SIGTERM, syscall.SIGSTKFLT, syscall.SIGCONT, syscall.SIGTSTP,
-		syscall.SIGTTIN, syscall.SIGTTOU, syscall.SIGXCPU, syscall.SIGXFSZ,
-		syscall.SIGVTALRM, syscall.SIGPROF, syscall.SIGWINCH, syscall.SIGIO,
-		syscall.SIGPWR, syscall.SIGSYS,
+		syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGILL,
+		syscall.SIGTRAP, syscall.SIGABRT, syscall.SIGBUS, syscall.SIGFPE,
+		syscall.SIGUSR1, syscall.SIGSEGV, syscall.SIGUSR2, syscall.SIGPIPE,
+		syscall.SIGALRM, syscall.SIGTERM, syscall.SIGSTKFLT, syscall.SIGCONT,
+		syscall.SIGTSTP, syscall.SIGTTIN, syscall.SIGTTOU, syscall.SIGXCPU,
+		syscall.SIGXFSZ, syscall.SIGVTALRM, syscall.SIGPROF, syscall.SIGWINCH,
+		syscall.SIGIO, syscall.SIGPWR, syscall.SIGSYS,
 	}
-	// The real-time signals 34..64: Go (without cgo) uses none of them.
-	for n := 34; n <= 64; n++ {
+	// The real-time signals 35..64: Go (without cgo) uses none of them.
+	for n := 35; n <= 64; n++ {
 		sigs = append(sigs, syscall.Signal(n))
 	}
 	return sigs
@@ -46,6 +53,10 @@ func (s *Supervisor) onSignal(sig syscall.Signal) {
 	switch sig {
 	case syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT:
 		if s.shut != nil && !s.shut.restart {
+			if !escalates(sig, s.listenerMayHaveSignalled()) {
+				s.log.Warn().Msgf("received %s during shutdown: already shutting down (not taken as a request to kill)", name)
+				return
+			}
 			s.log.Warn().Msgf("received %s during shutdown: killing every process with SIGKILL", name)
 			s.forceShutdown()
 			return
@@ -74,6 +85,25 @@ func (s *Supervisor) onSignal(sig syscall.Signal) {
 	default:
 		s.log.Info().Msgf("received %s: ignored", name)
 	}
+}
+
+// escalates reports whether sig, arriving during a shutdown, is a second
+// request that ends it with SIGKILL for everything. A person pressing
+// Ctrl-C twice, or a second `docker kill -s TERM`, means it. But the
+// listeners written for supervisord (the corpus's stop-supervisor.sh)
+// signal it on every event they get, and a shutdown sends them a STOPPED
+// event per program: supervisord just shuts down once, and so must a
+// graceful `docker stop`. So SIGQUIT, the listeners' favourite and no
+// terminal's or orchestrator's, never escalates, and neither does a
+// SIGTERM that may come from a listener handling an event.
+func escalates(sig syscall.Signal, fromListener bool) bool {
+	switch sig {
+	case syscall.SIGINT:
+		return true
+	case syscall.SIGTERM:
+		return !fromListener
+	}
+	return false
 }
 
 // reopenLogs reopens supinit's log and every program's log files.

@@ -48,7 +48,8 @@ func RunSingle(argv []string, stdout, stderr io.Writer) int {
 //   - argv runs in its own process group with supinit's stdin, stdout
 //     and stderr (and, on a terminal, as its foreground group);
 //   - every catchable signal is forwarded to that group, except SIGCHLD
-//     (reaping), those Go's runtime keeps (SIGURG, SIGPROF, 32-34), and
+//     (reaping), those Go's runtime keeps (SIGURG, SIGPROF, and 32-34,
+//     which package program makes harmless to supinit), and
 //     SIGTTIN/SIGTTOU, which the kernel sends about supinit's own
 //     terminal access and are swallowed; so supinit is never stopped by
 //     job control, while SIGTSTP from a user is passed on as tini does;
@@ -128,7 +129,8 @@ func (o SingleOptions) withDefaults() SingleOptions {
 // singleSignals are the signals single mode subscribes to: all catchable
 // ones but SIGCHLD (the reaper's), and those Go's runtime keeps for
 // itself and never delivers to a channel: SIGURG (preemption), SIGPROF
-// (profiling), and 32, 33, 34 (glibc's and musl's internal signals).
+// (profiling), and 32, 33, 34 (glibc's and musl's internal signals; see
+// program's reserved_signals.go for why they do not kill supinit).
 func singleSignals() []os.Signal {
 	var sigs []os.Signal
 	for n := syscall.Signal(1); n <= 64; n++ {

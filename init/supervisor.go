@@ -166,15 +166,15 @@ func (s *Supervisor) onExit(e reaper.Exit) {
 		p.stdin.Close()
 		p.stdin = nil
 	}
-	if s.holdExit(p, e.Status) {
+	if s.holdExit(p, e) {
 		return
 	}
-	s.reaped(p, e.Status)
+	s.reaped(p, e)
 }
 
 // reaped reports p's exit to its pool, if it is a listener (after the
-// last of its output), and to its machine.
-func (s *Supervisor) reaped(p *proc, status syscall.WaitStatus) {
+// last of its output), and to its machine, with the time it was reaped.
+func (s *Supervisor) reaped(p *proc, e reaper.Exit) {
 	if p.lis != nil && !p.gone {
 		if p.lis.writer != nil {
 			p.lis.writer.stop()
@@ -182,7 +182,7 @@ func (s *Supervisor) reaped(p *proc, status syscall.WaitStatus) {
 		}
 		s.do(p.lis.pool.OnExit(p.cfg.Name))
 	}
-	s.handle(p, program.Reaped(status))
+	s.handle(p, program.Reaped(e.Status, e.Time))
 }
 
 // handle feeds ev to p's machine and carries out what it asks for.
@@ -252,7 +252,8 @@ func (s *Supervisor) spawn(p *proc) {
 
 // copy runs one pipe's copier. A process is STOPPED when it is reaped,
 // not when its pipes close: an orphan may hold them open much longer.
-// tp, when not nil, gets every chunk read and the EOF, and the exit of
+// tp, when not nil, taps the pipe (pipeTap.reader: the chunks read, the
+// blocks of capture mode cut out of the log) and its EOF, and the exit of
 // the spawn waits for that EOF (see drain).
 func (s *Supervisor) copy(ch *logs.Channel, r *os.File, tp *pipeTap) {
 	if r == nil {
@@ -261,7 +262,7 @@ func (s *Supervisor) copy(ch *logs.Channel, r *os.File, tp *pipeTap) {
 	var src io.Reader = r
 	if tp != nil {
 		tp.t.p.drain.open++
-		src = &tapReader{r: r, fn: tp.chunk}
+		src = tp.reader(r)
 	}
 	s.copiers.Add(1)
 	go func() {
@@ -284,8 +285,30 @@ func (s *Supervisor) setTimer(p *proc, kind program.TimerKind, at time.Time, gen
 		p.timer.Stop()
 	}
 	p.timer = time.AfterFunc(at.Sub(s.now()), func() {
-		s.post(func() { s.handle(p, program.TimerFired(kind, gen)) })
+		s.post(func() { s.timerFired(p, kind, gen) })
 	})
+}
+
+// timerFired hands p's timer to its machine, after the exits the reaper
+// has ready: when a startsecs deadline and an exit from before it come
+// together, the exit decides (a failed start), whichever the loop picked
+// first. While p's exit is held for its output, p is gone and its timers
+// wait for that exit too (a stopwaitsecs SIGKILL must not hit a reused
+// pid).
+func (s *Supervisor) timerFired(p *proc, kind program.TimerKind, gen uint64) {
+ready:
+	for {
+		select {
+		case e := <-s.exits:
+			s.onExit(e)
+		default:
+			break ready
+		}
+	}
+	if p.drain.held != nil {
+		return
+	}
+	s.handle(p, program.TimerFired(kind, gen))
 }
 
 func (s *Supervisor) logAt(level program.Level) *zerolog.Event {

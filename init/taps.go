@@ -10,17 +10,30 @@ import (
 	"github.com/supinit/supinit/events"
 )
 
-// tap is one thing a copier saw that the event loop must know about: a
-// chunk a listener wrote on its stdout (the protocol), the EOF of that
-// stdout, or a chunk of a program channel with *_events_enabled.
+// tapKind says what a tap is.
+type tapKind int
+
+const (
+	// tapProtocol is a chunk a listener wrote on its stdout.
+	tapProtocol tapKind = iota + 1
+	// tapLog is a chunk of a channel with *_events_enabled: a
+	// PROCESS_LOG event.
+	tapLog
+	// tapComm is a block a program wrote between the capture tokens: a
+	// PROCESS_COMMUNICATION event.
+	tapComm
+	// tapEOF is the end of a tapped pipe.
+	tapEOF
+)
+
+// tap is one thing a copier saw that the event loop must know about.
 type tap struct {
-	p        *proc
-	listener bool   // the listener protocol, else a PROCESS_LOG chunk
-	spawn    uint64 // the spawn the bytes came from
-	eof      bool   // the pipe reached EOF
-	pid      int    // PROCESS_LOG: the pid that wrote data
-	ch       events.Channel
-	data     []byte
+	p     *proc
+	kind  tapKind
+	spawn uint64 // the spawn the bytes came from
+	pid   int    // tapLog, tapComm: the pid that wrote data
+	ch    events.Channel
+	data  []byte
 }
 
 // tapQueue carries taps from the copiers to the loop. It is unbounded on
@@ -58,23 +71,35 @@ func (q *tapQueue) take() []tap {
 	return items
 }
 
-// pipeTap is the tap of one pipe of one spawn: its chunks and its EOF go
+// pipeTap is the tap of one pipe of one spawn: what its copier sees goes
 // to the loop as taps sharing t's fields.
 type pipeTap struct {
 	q *tapQueue
+	// t holds the fields the pipe's taps share; its kind is what a chunk
+	// read is (tapProtocol or tapLog), 0 when the chunks themselves are
+	// not wanted (a channel tapped for capture mode only).
 	t tap
+	// capture, when above 0, is the channel's *_capture_maxbytes: its
+	// PROCESS_COMMUNICATION blocks are cut out of the output.
+	capture int64
 }
 
-func (pt *pipeTap) chunk(b []byte) {
+func (pt *pipeTap) push(kind tapKind, b []byte) {
 	t := pt.t
-	t.data = b
+	t.kind, t.data = kind, b
 	pt.q.push(t)
 }
 
-func (pt *pipeTap) end() {
-	t := pt.t
-	t.eof = true
-	pt.q.push(t)
+func (pt *pipeTap) chunk(b []byte) { pt.push(pt.t.kind, b) }
+
+func (pt *pipeTap) end() { pt.push(tapEOF, nil) }
+
+// reader wraps the pipe r for its copier.
+func (pt *pipeTap) reader(r io.Reader) io.Reader {
+	if pt.capture > 0 {
+		return &captureReader{r: r, pt: pt, scan: events.NewCapture(pt.capture)}
+	}
+	return &tapReader{r: r, fn: pt.chunk}
 }
 
 // tapReader hands a copy of every chunk read to fn before the copier
@@ -91,6 +116,60 @@ func (t *tapReader) Read(b []byte) (int, error) {
 		t.fn(bytes.Clone(b[:n]))
 	}
 	return n, err
+}
+
+// captureReader is the reader of a channel in capture mode: the copier
+// (the log) gets the output without the PROCESS_COMMUNICATION blocks and
+// their tokens, the loop gets the blocks and, with *_events_enabled, the
+// PROCESS_LOG pieces (captured text included, as supervisord sends it).
+type captureReader struct {
+	r    io.Reader
+	pt   *pipeTap
+	scan *events.Capture
+	buf  []byte // holds out, reused from read to read
+	out  []byte // output the copier has not taken yet
+	err  error  // r's error, returned once out is taken
+}
+
+func (c *captureReader) Read(b []byte) (int, error) {
+	// A read may bring nothing for the log (a chunk that is all block):
+	// read on rather than return 0 bytes with no error.
+	for len(c.out) == 0 {
+		if c.err != nil {
+			return 0, c.err
+		}
+		n, err := c.r.Read(b)
+		pieces := c.scan.Feed(b[:n])
+		if err != nil {
+			pieces = append(pieces, c.scan.End()...)
+			c.err = err
+		}
+		c.route(pieces)
+	}
+	n := copy(b, c.out)
+	c.out = c.out[n:]
+	return n, nil
+}
+
+// route sends each piece where it goes. The output for the copier is
+// copied: the pieces share the read buffer, which Read hands back to the
+// copier.
+func (c *captureReader) route(pieces []events.Piece) {
+	c.buf = c.buf[:0]
+	for _, pc := range pieces {
+		switch pc.Kind {
+		case events.Output:
+			c.buf = append(c.buf, pc.Data...)
+			fallthrough
+		case events.Captured:
+			if c.pt.t.kind == tapLog {
+				c.pt.push(tapLog, bytes.Clone(pc.Data))
+			}
+		case events.Communication:
+			c.pt.push(tapComm, pc.Data)
+		}
+	}
+	c.out = c.buf
 }
 
 // stdinWriter writes events to one listener spawn's stdin on its own

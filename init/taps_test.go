@@ -2,8 +2,10 @@ package supervisor
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,8 +13,8 @@ import (
 
 func TestTapReaderSeesEveryChunk(t *testing.T) {
 	q := newTapQueue()
-	pt := &pipeTap{q: q, t: tap{spawn: 7}}
-	src := &tapReader{r: strings.NewReader("hello world"), fn: pt.chunk}
+	pt := &pipeTap{q: q, t: tap{kind: tapLog, spawn: 7}}
+	src := pt.reader(strings.NewReader("hello world"))
 	buf := make([]byte, 4)
 	var read bytes.Buffer
 	for {
@@ -33,12 +35,12 @@ func TestTapReaderSeesEveryChunk(t *testing.T) {
 	var got []string
 	items := q.take()
 	for _, it := range items[:len(items)-1] {
-		if it.spawn != 7 || it.eof {
+		if it.spawn != 7 || it.kind != tapLog {
 			t.Fatalf("chunk %+v", it)
 		}
 		got = append(got, string(it.data))
 	}
-	if last := items[len(items)-1]; !last.eof || last.spawn != 7 {
+	if last := items[len(items)-1]; last.kind != tapEOF || last.spawn != 7 {
 		t.Fatalf("last item %+v, want the EOF", last)
 	}
 	if strings.Join(got, "") != "hello world" || read.String() != "hello world" {
@@ -96,5 +98,54 @@ func TestStdinWriter(t *testing.T) {
 				t.Fatal("a failure was reported")
 			}
 		})
+	}
+}
+
+// chunks is a reader that returns one chunk per Read, as a pipe returns
+// what each write put in it.
+type chunks []string
+
+func (c *chunks) Read(b []byte) (int, error) {
+	if len(*c) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(b, (*c)[0])
+	(*c)[0] = (*c)[0][n:]
+	if (*c)[0] == "" {
+		*c = (*c)[1:]
+	}
+	return n, nil
+}
+
+// In capture mode the copier (the log) never sees a block or its tokens,
+// a token cut across reads included; the loop gets each block, and with
+// *_events_enabled each piece of output, captured text too.
+func TestCaptureReader(t *testing.T) {
+	out := chunks{"before <!--XSUPERVISOR:BEG", "IN-->secret", " data<!--XSUPERVISOR:END--> after\n", "<!--XSUPERVISOR:BEGIN-->", "<!--XSUPERVISOR:END-->"}
+	for _, eventsEnabled := range []bool{false, true} {
+		q := newTapQueue()
+		pt := &pipeTap{q: q, t: tap{spawn: 3}, capture: 1 << 20}
+		if eventsEnabled {
+			pt.t.kind = tapLog
+		}
+		src := slices.Clone(out)
+		logged, err := io.ReadAll(pt.reader(&src))
+		if err != nil || string(logged) != "before  after\n" {
+			t.Fatalf("events %v: the log got %q, %v", eventsEnabled, logged, err)
+		}
+		var got []string
+		for _, it := range q.take() {
+			got = append(got, fmt.Sprintf("%d:%s", it.kind, it.data))
+		}
+		want := []string{fmt.Sprintf("%d:secret data", tapComm), fmt.Sprintf("%d:", tapComm)}
+		if eventsEnabled {
+			want = []string{
+				fmt.Sprintf("%d:before ", tapLog), fmt.Sprintf("%d:secret", tapLog), fmt.Sprintf("%d: data", tapLog),
+				fmt.Sprintf("%d:secret data", tapComm), fmt.Sprintf("%d: after\n", tapLog), fmt.Sprintf("%d:", tapComm),
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("events %v: taps %q, want %q", eventsEnabled, got, want)
+		}
 	}
 }

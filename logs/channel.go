@@ -3,6 +3,7 @@ package logs
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -55,8 +56,7 @@ type Channel struct {
 	maxLine   int
 	idle      time.Duration
 	stripANSI bool
-	streams   []*Stream // container streams to write (the main log may have two)
-	lossy     bool      // drop rather than wait when a stream is full (main log)
+	stream    *Stream // the container stream it writes to, or nil
 	label     label
 	reads     *bufPool // Copy's read buffers
 
@@ -107,7 +107,7 @@ func OpenChannel(opts ChannelOptions) (*Channel, error) {
 		if opts.Mux == nil {
 			return nil, fmt.Errorf("cannot write %s log of %s to %s: no container streams", opts.Channel, opts.Name, file)
 		}
-		c.streams = append(c.streams, opts.Mux.Stream(fd))
+		c.stream = opts.Mux.Stream(fd)
 		c.path = file
 		file = ""
 	}
@@ -137,10 +137,10 @@ func orDefault(v, def int) int {
 // setLabel names the channel's lines on a prefixed stream; the channel
 // name is added when it differs from the stream's ("web(stderr)").
 func (c *Channel) setLabel() {
-	if len(c.streams) == 0 {
+	s := c.stream
+	if s == nil {
 		return
 	}
-	s := c.streams[0]
 	text := c.name
 	if c.channel != "" && s.name != "" && c.channel != s.name {
 		text += "(" + c.channel + ")"
@@ -206,7 +206,7 @@ func (c *Channel) Close() error {
 func (c *Channel) emit(seg []byte) { c.emitFrom(seg, nil) }
 
 // emitFrom is emit for a segment that may start at the start of b, a
-// buffer of c.reads. When it does and the channel's one stream takes the
+// buffer of c.reads. When it does and the channel's stream takes the
 // bytes unchanged, the stream gets b itself rather than a copy (the bytes
 // of a busy pipe are copied once less): emitFrom reports whether it took
 // b, which its caller must then no longer touch.
@@ -221,16 +221,24 @@ func (c *Channel) emitFrom(seg []byte, b *[]byte) bool {
 	c.writeSinks(seg)
 	c.mu.Unlock()
 	// Outside c.mu: a stalled stream must not block readers of the tail.
-	if b != nil && len(c.streams) == 1 && !c.streams[0].prefix && &seg[0] == &(*b)[:1][0] {
+	s := c.stream
+	switch {
+	case s == nil:
+		return false
+	case b != nil && !s.prefix && &seg[0] == &(*b)[:1][0]:
 		*b = (*b)[:len(seg)]
-		c.streams[0].queueBuf(item{buf: b, pool: c.reads}, !c.lossy)
+		s.send(item{buf: b, pool: c.reads})
 		return true
 	}
-	for _, s := range c.streams {
-		nb := s.getBuf()
-		*nb = c.appendForStream(*nb, s, seg)
-		s.send(nb, !c.lossy)
+	// A copy of a whole read (prefixed lines, a piece of a long line) takes
+	// a read buffer: the stream's small ones are for a line or two.
+	pool := s.small
+	if len(seg) > smallBufSize/2 {
+		pool = c.reads
 	}
+	nb := pool.get()
+	*nb = appendForStream(*nb, s, c.label, seg)
+	s.send(item{buf: nb, pool: pool})
 	return false
 }
 
@@ -263,33 +271,44 @@ func (c *Channel) writeSinks(seg []byte) {
 // appendForStream renders seg for a container stream: unchanged without a
 // prefix; with one, each line gets the label and ends with a newline (a
 // cut piece gets one too, so the next program's line starts on its own).
-func (c *Channel) appendForStream(dst []byte, s *Stream, seg []byte) []byte {
+func appendForStream(dst []byte, s *Stream, l label, seg []byte) []byte {
 	if !s.prefix {
 		return append(dst, seg...)
 	}
-	pad := s.labels.currentWidth() - len(c.label.text)
+	var room [64]byte
+	prefix := appendLabel(room[:0], s, l)
+	// Room for every line at once: appending line by line would grow dst
+	// (and copy it) several times per read.
+	lines := bytes.Count(seg, []byte{'\n'}) + 1
+	dst = slices.Grow(dst, len(seg)+lines*(len(prefix)+1))
 	for len(seg) > 0 {
 		line := seg
 		if i := bytes.IndexByte(seg, '\n'); i >= 0 {
 			line = seg[:i+1]
 		}
 		seg = seg[len(line):]
-		if s.color {
-			dst = append(dst, c.label.color...)
-		}
-		dst = append(dst, c.label.text...)
-		for range pad {
-			dst = append(dst, ' ')
-		}
-		dst = append(dst, " |"...)
-		if s.color {
-			dst = append(dst, "\x1b[0m"...)
-		}
-		dst = append(dst, ' ')
+		dst = append(dst, prefix...)
 		dst = append(dst, line...)
 		if line[len(line)-1] != '\n' {
 			dst = append(dst, '\n')
 		}
 	}
 	return dst
+}
+
+// appendLabel appends what goes before each line of l: "web    | ",
+// padded to the widest label so far, coloured on a colour stream.
+func appendLabel(dst []byte, s *Stream, l label) []byte {
+	if s.color {
+		dst = append(dst, l.color...)
+	}
+	dst = append(dst, l.text...)
+	for range s.labels.currentWidth() - len(l.text) {
+		dst = append(dst, ' ')
+	}
+	dst = append(dst, " |"...)
+	if s.color {
+		dst = append(dst, "\x1b[0m"...)
+	}
+	return append(dst, ' ')
 }

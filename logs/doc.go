@@ -15,6 +15,10 @@
 // supinit's stdout blocks only the programs writing to that stream (their
 // pipes fill up and they wait: nothing is lost) and never the supervisor
 // loop, another stream, a file or the tail buffer's readers. supinit's own
-// log never waits for a container stream: when the queue is full its line
-// is dropped and counted. Mux.Close bounds the final flush at shutdown.
+// log has a lane of its own that the writer empties first, so a slow
+// reader gets all of it; a stalled one holds it up for at most a short
+// wait, then loses lines, counted and reported once the stream moves again
+// (or at exit). When fd 1 and fd 2 are one file, the two writers take
+// turns. Mux.Close bounds the final flush at shutdown and says what it
+// gave up.
 package logs

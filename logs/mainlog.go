@@ -1,8 +1,10 @@
 package logs
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -62,13 +64,16 @@ type LoggerOptions struct {
 // writes to it. It answers readLog, clearLog, maintail and /mainlogtail
 // like a program's Channel.
 type MainLog struct {
-	ch  *Channel
-	fmt formatter
+	ch   *Channel // the log file or the tail buffer, syslog and the followers
+	outs []logOut // the container streams it goes to
+	fmt  formatter
+	mu   sync.Mutex // keeps the lines in one order on every sink
 }
 
-// NewLogger builds supinit's logger and its sinks. Writing a line never
-// waits for a container stream: a line that finds the stream's queue full
-// is dropped and counted in the stream's Dropped.
+// NewLogger builds supinit's logger and its sinks. Writing a line waits
+// for a container stream only briefly (see Stream.sendLog); a stream that
+// does not take it loses the line, and is told how many it lost as soon as
+// it takes lines again.
 func NewLogger(opts LoggerOptions) (zerolog.Logger, *MainLog, error) {
 	level, err := ParseLevel(opts.Level)
 	if err != nil {
@@ -93,24 +98,34 @@ func NewLogger(opts LoggerOptions) (zerolog.Logger, *MainLog, error) {
 	}
 	if opts.Mux != nil {
 		// Problems of the main log itself go to stderr, not into itself.
-		co.Log = zerolog.New(&streamWriter{fmt: f, s: opts.Mux.Stderr})
+		co.Log = zerolog.New(newLogOut(opts.Mux.Stderr, f))
 	}
 	ch, err := OpenChannel(co)
 	if err != nil {
 		return zerolog.Nop(), nil, fmt.Errorf("cannot open the log: %w", err)
 	}
-	ch.lossy = true
-	if opts.Echo && opts.Mux != nil && (len(ch.streams) == 0 || ch.streams[0] != opts.Mux.Stdout) {
-		ch.streams = append(ch.streams, opts.Mux.Stdout)
-		ch.setLabel()
-	}
+	// The channel keeps the file, the tail, syslog and the followers; the
+	// lines reach the container streams through their log lanes.
 	m := &MainLog{ch: ch, fmt: f}
+	if ch.stream != nil {
+		m.outs = append(m.outs, newLogOut(ch.stream, f))
+		ch.stream = nil
+	}
+	if opts.Echo && opts.Mux != nil && (len(m.outs) == 0 || m.outs[0].s != opts.Mux.Stdout) {
+		m.outs = append(m.outs, newLogOut(opts.Mux.Stdout, f))
+	}
 	return zerolog.New(m).Level(level), m, nil
 }
 
 // Write formats one zerolog event and writes it to every sink.
 func (m *MainLog) Write(event []byte) (int, error) {
-	m.ch.emit(m.fmt.format(event))
+	line := m.fmt.format(event)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.ch.emit(line)
+	for _, o := range m.outs {
+		o.writeLine(line)
+	}
 	return len(event), nil
 }
 
@@ -139,15 +154,53 @@ func (m *MainLog) Follow() (<-chan []byte, func()) { return m.ch.Follow() }
 // Close closes the log file and ends the followers.
 func (m *MainLog) Close() error { return m.ch.Close() }
 
-// streamWriter writes formatted events to a stream without waiting.
-type streamWriter struct {
-	fmt formatter
-	s   *Stream
+// logOut is one container stream that supinit's own log goes to. Its
+// Write takes zerolog events, for a logger of its own.
+type logOut struct {
+	s     *Stream
+	fmt   formatter
+	label label // the prefix on a prefixed stream
 }
 
-func (w *streamWriter) Write(event []byte) (int, error) {
-	b := w.s.getBuf()
-	*b = append(*b, w.fmt.format(event)...)
-	w.s.send(b, false)
+func newLogOut(s *Stream, f formatter) logOut {
+	return logOut{s: s, fmt: f, label: s.labels.label("supinit")}
+}
+
+func (o logOut) Write(event []byte) (int, error) {
+	o.writeLine(o.fmt.format(event))
 	return len(event), nil
+}
+
+// writeLine puts line, formatted, on the stream's log lane. A line the
+// stream does not take is dropped and counted; the first line it takes
+// again comes after one that says how many were dropped.
+func (o logOut) writeLine(line []byte) {
+	if n := o.s.logDropped.Load(); n > 0 {
+		// The stream refused the last line: the notice does not wait,
+		// so a stalled stream costs the caller logWait once, not at
+		// every line.
+		if !o.send(o.fmt.format(dropNoticeEvent(n, o.s.name)), 0) {
+			o.s.logDropped.Add(1)
+			return
+		}
+		o.s.logDropped.Add(-n)
+	}
+	if !o.send(line, logWait) {
+		o.s.logDropped.Add(1)
+	}
+}
+
+func (o logOut) send(line []byte, wait time.Duration) bool {
+	b := o.s.small.get()
+	*b = appendForStream(*b, o.s, o.label, line)
+	return o.s.sendLog(b, wait)
+}
+
+// dropNoticeEvent is the zerolog event of the warning that n lines of
+// supinit's log did not reach stream.
+func dropNoticeEvent(n int64, stream string) []byte {
+	var ev bytes.Buffer
+	l := zerolog.New(&ev)
+	l.Warn().Msg(logDroppedText(n, stream))
+	return ev.Bytes()
 }

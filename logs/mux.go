@@ -3,11 +3,13 @@ package logs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 	"unsafe"
 )
 
@@ -24,14 +26,25 @@ type Mux struct {
 
 // NewMux starts writers for stdout and stderr (normally os.Stdout and
 // os.Stderr). opts.Name is set per stream; both share the colour of each
-// program.
+// program. When stdout and stderr are one file (a terminal, `2>&1`), the
+// two streams take turns writing to it, so their lines never tear each
+// other.
 func NewMux(stdout, stderr *os.File, opts StreamOptions) *Mux {
+	out := newOutput(stdout)
+	errOut := out
+	if !sameFile(stdout, stderr) {
+		errOut = newOutput(stderr)
+	}
+	return newMux(out, errOut, opts, isTerminal(stdout), isTerminal(stderr))
+}
+
+func newMux(stdout, stderr *output, opts StreamOptions, stdoutTerminal, stderrTerminal bool) *Mux {
 	labels := newPalette()
 	o1, o2 := opts, opts
 	o1.Name, o2.Name = "stdout", "stderr"
 	return &Mux{
-		Stdout: newStream(stdout, o1, isTerminal(stdout), labels),
-		Stderr: newStream(stderr, o2, isTerminal(stderr), labels),
+		Stdout: newStream(stdout, o1, stdoutTerminal, labels),
+		Stderr: newStream(stderr, o2, stderrTerminal, labels),
 		reads:  newBufPool(readBufSize),
 	}
 }
@@ -56,22 +69,56 @@ func (m *Mux) ForPath(path string) *Stream {
 	return nil
 }
 
+// reportWait bounds how long Close waits for stderr to take its report:
+// stderr may be the stream that is stuck.
+const reportWait = 200 * time.Millisecond
+
 // Close flushes both streams until ctx is done, concurrently (a stuck
-// stdout does not eat stderr's time), and stops them. It returns the bytes
-// given up and ctx's error if it gave up on either.
-func (m *Mux) Close(ctx context.Context) (int64, error) {
+// stdout does not eat stderr's time), and stops them. Then it says on
+// stderr, one line each, what was lost: output a stream did not take in
+// time or could not write, lines of supinit's log it dropped. It returns
+// the same as an error, nil when nothing was lost.
+func (m *Mux) Close(ctx context.Context) error {
+	budget := "in time"
+	if deadline, ok := ctx.Deadline(); ok {
+		budget = "within " + time.Until(deadline).Round(10*time.Millisecond).String()
+	}
+	streams := [...]*Stream{m.Stdout, m.Stderr}
+	var gaveUp [2]int64
 	var wg sync.WaitGroup
-	var lost [2]int64
-	var errs [2]error
-	for i, s := range []*Stream{m.Stdout, m.Stderr} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			lost[i], errs[i] = s.Close(ctx)
-		}()
+	for i, s := range streams {
+		wg.Go(func() { gaveUp[i] = s.Close(ctx) })
 	}
 	wg.Wait()
-	return lost[0] + lost[1], errors.Join(errs[0], errs[1])
+	var errs []error
+	for i, s := range streams {
+		errs = append(errs, s.losses(gaveUp[i], budget)...)
+	}
+	if len(errs) > 0 {
+		m.report(errs)
+	}
+	return errors.Join(errs...)
+}
+
+// report writes one "supinit: ..." line per error to stderr, after Close
+// stopped its writer, waiting at most reportWait.
+func (m *Mux) report(errs []error) {
+	var b []byte
+	for _, err := range errs {
+		b = fmt.Appendf(b, "supinit: %v\n", err)
+	}
+	out := m.Stderr.out
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		out.mu.Lock() // a stuck writer of the closed stream may hold it
+		defer out.mu.Unlock()
+		_, _ = out.write([][]byte{b})
+	}()
+	select {
+	case <-done:
+	case <-time.After(reportWait):
+	}
 }
 
 // IsContainerStream reports whether a log path means supinit's own fd 1 or

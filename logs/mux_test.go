@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // payload is the deterministic body of line seq of writer w; a few lines
@@ -230,6 +234,130 @@ func TestPrefixAndColour(t *testing.T) {
 		slices.Sort(wantLines[1:])
 		if !slices.Equal(gotLines, wantLines) {
 			t.Errorf("terminal=%v mode=%v: got %q, want %q", tt.terminal, tt.mode, got, tt.want)
+		}
+	}
+}
+
+// TestSameFileDoesNotTear: when supinit's stdout and stderr are one pipe
+// (`2>&1`, or both opened on it, as journald's socket or a terminal),
+// lines written to both streams arrive whole, even lines far longer than
+// PIPE_BUF read by a slow reader.
+func TestSameFileDoesNotTear(t *testing.T) {
+	const lines, lineLen = 60, 20_000
+	tests := []struct {
+		name   string
+		stderr func(w *os.File) (*os.File, error)
+	}{
+		{"2>&1", func(w *os.File) (*os.File, error) {
+			fd, err := unix.Dup(int(w.Fd()))
+			return os.NewFile(uintptr(fd), "stderr"), err
+		}},
+		{"opened twice", func(w *os.File) (*os.File, error) {
+			return os.OpenFile(fmt.Sprintf("/proc/self/fd/%d", w.Fd()), os.O_WRONLY, 0)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			stderr, err := tt.stderr(w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stderr.Close()
+			mux := NewMux(w, stderr, StreamOptions{})
+			var wg sync.WaitGroup
+			for i, path := range []string{"/dev/stdout", "/dev/stderr"} {
+				c := mustOpen(t, ChannelOptions{Name: path, Channel: "stdout", File: path, Mux: mux, TailBytes: -1})
+				pr, pw, err := os.Pipe()
+				if err != nil {
+					t.Fatal(err)
+				}
+				wg.Go(func() {
+					defer pr.Close()
+					c.Copy(pr)
+				})
+				wg.Go(func() {
+					defer pw.Close()
+					line := append(bytes.Repeat([]byte{byte('a' + i)}, lineLen), '\n')
+					for range lines {
+						pw.Write(line)
+					}
+				})
+			}
+			got := make(chan []byte)
+			go func() {
+				var all []byte
+				b := make([]byte, 1000)
+				for {
+					n, err := r.Read(b)
+					all = append(all, b[:n]...)
+					if err != nil {
+						got <- all
+						return
+					}
+					time.Sleep(20 * time.Microsecond) // slow, so writes block part-way
+				}
+			}()
+			wg.Wait()
+			closeMux(t, mux)
+			w.Close()
+			stderr.Close()
+			out := <-got
+			count := map[byte]int{}
+			for i, l := range bytes.SplitAfter(out, []byte("\n")) {
+				if len(l) == 0 {
+					continue
+				}
+				if len(l) != lineLen+1 || bytes.Count(l, l[:1]) != lineLen {
+					t.Fatalf("line %d is torn: %d bytes, %q...%q", i, len(l), l[:min(len(l), 20)], l[max(0, len(l)-20):])
+				}
+				count[l[0]]++
+			}
+			if count['a'] != lines || count['b'] != lines {
+				t.Errorf("lines arrived: %v, want %d of each", count, lines)
+			}
+		})
+	}
+}
+
+// TestSameFile: streams share a writer exactly when fd 1 and fd 2 are one
+// file.
+func TestSameFile(t *testing.T) {
+	r1, w1, _ := os.Pipe()
+	r2, w2, _ := os.Pipe()
+	defer r1.Close()
+	defer r2.Close()
+	defer w1.Close()
+	defer w2.Close()
+	fd, _ := unix.Dup(int(w1.Fd()))
+	dup := os.NewFile(uintptr(fd), "dup")
+	defer dup.Close()
+	dir := t.TempDir()
+	f1, _ := os.Create(dir + "/a")
+	f2, _ := os.OpenFile(dir+"/a", os.O_WRONLY|os.O_APPEND, 0)
+	g, _ := os.Create(dir + "/b")
+	defer f1.Close()
+	defer f2.Close()
+	defer g.Close()
+	tests := []struct {
+		name string
+		a, b *os.File
+		want bool
+	}{
+		{"one file", w1, w1, true},
+		{"dup of a pipe", w1, dup, true},
+		{"two ends of one pipe", r1, w1, true},
+		{"two pipes", w1, w2, false},
+		{"one file opened twice", f1, f2, true},
+		{"two files", f1, g, false},
+	}
+	for _, tt := range tests {
+		if got := sameFile(tt.a, tt.b); got != tt.want {
+			t.Errorf("%s: sameFile = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }

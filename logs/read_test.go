@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -189,5 +190,38 @@ func TestFollow(t *testing.T) {
 	c.Close()
 	if _, ok := <-ch; ok {
 		t.Error("channel open after Close")
+	}
+}
+
+// TestHugeLengthAllocatesLittle: a client asking for gigabytes of a small
+// log gets what there is, and PID 1 does not allocate what it asked for.
+func TestHugeLengthAllocatesLittle(t *testing.T) {
+	const huge = 1 << 30
+	tests := []struct {
+		name string
+		read func(c *Channel) ([]byte, error)
+		want string
+	}{
+		{"readLog from 0", func(c *Channel) ([]byte, error) { return c.ReadFile(0, huge) }, forty},
+		{"readLog from 30", func(c *Channel) ([]byte, error) { return c.ReadFile(30, huge) }, forty[30:]},
+		{"readLog the last bytes", func(c *Channel) ([]byte, error) { return c.ReadFile(-huge, 0) }, forty},
+		{"tailFile", func(c *Channel) ([]byte, error) {
+			b, _, _, err := c.TailFile(0, huge)
+			return b, err
+		}, forty},
+	}
+	for name, c := range readSources(t) {
+		for _, tt := range tests {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			got, err := tt.read(c)
+			runtime.ReadMemStats(&after)
+			if err != nil || string(got) != tt.want {
+				t.Errorf("%s: %s = %q, %v; want %q", name, tt.name, got, err, tt.want)
+			}
+			if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+				t.Errorf("%s: %s allocated %d MiB", name, tt.name, grew>>20)
+			}
+		}
 	}
 }

@@ -31,7 +31,13 @@ func (s fileSource) size() (int64, error) {
 }
 
 func (s fileSource) readAt(off, length int64) ([]byte, error) {
-	buf := make([]byte, length)
+	// The client chooses length: the buffer is what the file holds, not
+	// what it asked for (gigabytes, in PID 1).
+	sz, err := s.size()
+	if err != nil {
+		return nil, err
+	}
+	buf := make([]byte, min(length, max(sz-off, 0)))
 	n, err := s.f.ReadAt(buf, off)
 	if errors.Is(err, io.EOF) {
 		err = nil
@@ -59,13 +65,13 @@ func readRange(src source, offset, length int64) ([]byte, error) {
 		if length != 0 {
 			return nil, ErrBadArguments
 		}
-		return src.readAt(max(sz+offset, 0), -offset)
+		return src.readAt(max(sz+offset, 0), min(-offset, sz))
 	}
 	if length < 0 {
 		return nil, ErrBadArguments
 	}
-	if length == 0 {
-		length = max(sz-offset, 0)
+	if rest := max(sz-offset, 0); length == 0 || length > rest {
+		length = rest
 	}
 	return src.readAt(offset, length)
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/supinit/supinit/config"
 	"github.com/supinit/supinit/internal/pid1test"
 	"github.com/supinit/supinit/reaper"
@@ -107,15 +109,16 @@ func TestSpawnUmask(t *testing.T) {
 }
 
 func TestSpawnProcessGroupStdinAndFds(t *testing.T) {
-	// A file we hold open must not reach the child.
-	held, err := os.Open("/etc/hostname")
+	// A file we hold open must not reach the child, even without
+	// close-on-exec, as an fd inherited from whoever started supinit.
+	held, err := os.Open(os.DevNull)
 	if err != nil {
-		held, err = os.Open(os.DevNull)
-		if err != nil {
-			t.Fatal(err)
-		}
+		t.Fatal(err)
 	}
 	defer held.Close()
+	if _, err := unix.FcntlInt(held.Fd(), unix.F_SETFD, 0); err != nil {
+		t.Fatal(err)
+	}
 
 	r := newTestReaper(t)
 	proc, err := Spawn(r, &config.Program{Name: "x", Group: "x", Argv: []string{"sleep", "30"}}, SpawnOptions{})

@@ -91,11 +91,13 @@ func (m *Machine) Handle(ev Event, now time.Time) []Action {
 	case EventSpawnFailed:
 		out = m.spawnFailed(ev.Err, ev.Code, now)
 	case EventExited:
-		out = m.exited(ev.Status, now)
+		out = m.exited(ev.Status, ev.At, now)
 	case EventKillFailed:
 		out = m.killFailed(ev.Err)
 	case EventTimer:
 		out = m.timer(ev.Timer, ev.Gen, now)
+	case EventAbandon:
+		out = m.abandon(ev.Err)
 	}
 	return out
 }
@@ -191,7 +193,26 @@ func (m *Machine) giveUp() []Action {
 	}
 }
 
-func (m *Machine) exited(ws syscall.WaitStatus, now time.Time) []Action {
+// abandon is FATAL for a process that is not running and that the
+// supervisor will not start again by itself; a start by hand is allowed,
+// as from any FATAL.
+func (m *Machine) abandon(why string) []Action {
+	switch m.state {
+	case Stopped, Exited, Backoff:
+	default:
+		return nil
+	}
+	m.backoff = 0
+	m.spawnErr = why
+	return []Action{
+		m.setState(Fatal),
+		{Kind: ActionEnded, Code: 1, Msg: fmt.Sprintf("%s entered FATAL state (%s)", m.prog.Name, why)},
+	}
+}
+
+// exited handles the exit of the process, reaped at time at and handled
+// now (later, when it waited in a queue).
+func (m *Machine) exited(ws syscall.WaitStatus, at, now time.Time) []Action {
 	if m.pid == 0 {
 		return nil
 	}
@@ -199,7 +220,7 @@ func (m *Machine) exited(ws syscall.WaitStatus, now time.Time) []Action {
 	// The pid is cleared when the exit has been handled: the state
 	// changes it causes still report it, as supervisord's finish does.
 	defer func() { m.pid = 0 }()
-	m.laststop = now
+	m.laststop = at
 	expected := containsInt(m.prog.Exitcodes, es)
 	switch {
 	case m.killing:
@@ -210,7 +231,7 @@ func (m *Machine) exited(ws syscall.WaitStatus, now time.Time) []Action {
 			level = LevelInfo
 		}
 		return []Action{m.setState(Stopped), m.logf(level, "stopped: %s (%s)", m.prog.Name, how)}
-	case m.state == Starting && now.Sub(m.laststart) < m.prog.Startsecs:
+	case m.state == Starting && at.Sub(m.laststart) < m.prog.Startsecs:
 		// It did not stay up for startsecs: a failed start, even with an
 		// expected exit code.
 		m.hasExit = false

@@ -28,13 +28,18 @@ const (
 	// EventSpawnFailed reports a failed ActionSpawn: Err is the spawnerr
 	// text, Code the container exit code (127, 126 or 1).
 	EventSpawnFailed
-	// EventExited reports the reaped exit of the process.
+	// EventExited reports the reaped exit of the process: Status, and At,
+	// when it was reaped.
 	EventExited
 	// EventKillFailed reports that an ActionKill failed with an error
 	// other than ESRCH (supervisord then goes UNKNOWN).
 	EventKillFailed
 	// EventTimer reports that the timer of an ActionSetTimer elapsed.
 	EventTimer
+	// EventAbandon is the supervisor giving up on a stopped process for
+	// a reason the machine cannot see (an event listener that keeps
+	// breaking the protocol): FATAL, with Err as its spawn error.
+	EventAbandon
 )
 
 // Event is one input of Handle. Build it with the functions below.
@@ -47,6 +52,7 @@ type Event struct {
 	Signal syscall.Signal
 	Timer  TimerKind
 	Gen    uint64
+	At     time.Time
 }
 
 // Start is EventStart.
@@ -75,11 +81,18 @@ func SpawnFailed(msg string, code int) Event {
 	return Event{Kind: EventSpawnFailed, Err: msg, Code: code}
 }
 
-// Reaped is EventExited: the process was reaped with status.
-func Reaped(status syscall.WaitStatus) Event { return Event{Kind: EventExited, Status: status} }
+// Reaped is EventExited: the process was reaped with status at time at.
+// startsecs is judged by at, not by when the event is handled: an exit
+// that waited in a queue past the deadline was still a failed start.
+func Reaped(status syscall.WaitStatus, at time.Time) Event {
+	return Event{Kind: EventExited, Status: status, At: at}
+}
 
 // KillFailed is EventKillFailed.
 func KillFailed(msg string) Event { return Event{Kind: EventKillFailed, Err: msg} }
+
+// Abandon is EventAbandon: why is what `supervisorctl status` shows.
+func Abandon(why string) Event { return Event{Kind: EventAbandon, Err: why} }
 
 // TimerFired is EventTimer for the timer armed with kind and gen.
 func TimerFired(kind TimerKind, gen uint64) Event {

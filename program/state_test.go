@@ -32,6 +32,19 @@ func killedBy(s syscall.Signal) syscall.WaitStatus { return syscall.WaitStatus(s
 func fire(k TimerKind) Event      { return Event{Kind: EventTimer, Timer: k} }
 func fireStale(k TimerKind) Event { return Event{Kind: EventTimer, Timer: k, Gen: ^uint64(0)} }
 
+// reaped is Reaped with no reap time: handle gives it the time it is
+// handled at, an exit handled as soon as it was reaped.
+func reaped(ws syscall.WaitStatus) Event { return Reaped(ws, time.Time{}) }
+
+// handle is m.Handle at now, with the reap time of a reaped placeholder
+// filled in.
+func handle(m *Machine, ev Event, now time.Time) []Action {
+	if ev.Kind == EventExited && ev.At.IsZero() {
+		ev.At = now
+	}
+	return m.Handle(ev, now)
+}
+
 type step struct {
 	at   time.Duration // since t0
 	ev   Event
@@ -79,7 +92,7 @@ func run(t *testing.T, m *Machine, steps []step) {
 				ev.Gen = first[ev.Timer]
 			}
 		}
-		acts := m.Handle(ev, t0.Add(s.at))
+		acts := handle(m, ev, t0.Add(s.at))
 		for _, a := range acts {
 			if a.Kind == ActionSetTimer {
 				if _, ok := first[a.Timer]; !ok {
@@ -115,37 +128,53 @@ func TestMachineTransitions(t *testing.T) {
 		{"exit before startsecs is BACKOFF even with an expected code", nil, []step{
 			{0, Start(), "STOPPED>STARTING; spawn"},
 			{0, Spawned(10), "timer startsecs @1s"},
-			{999 * time.Millisecond, Reaped(exitCode(0)), "STARTING>BACKOFF; timer backoff @1.999s"},
+			{999 * time.Millisecond, reaped(exitCode(0)), "STARTING>BACKOFF; timer backoff @1.999s"},
 			{sec, fireStale(TimerStartsecs), ""},
 		}, Backoff},
+		{"an exit reaped before startsecs but handled after it is BACKOFF", nil, []step{
+			{0, Start(), "STOPPED>STARTING; spawn"},
+			{0, Spawned(10), "timer startsecs @1s"},
+			{1500 * time.Millisecond, Reaped(exitCode(0), t0.Add(999*time.Millisecond)), "STARTING>BACKOFF; timer backoff @2.5s"},
+		}, Backoff},
+		{"an exit reaped after startsecs but before its timer's event is RUNNING, then EXITED", nil, []step{
+			{0, Start(), "STOPPED>STARTING; spawn"},
+			{0, Spawned(10), "timer startsecs @1s"},
+			{1500 * time.Millisecond, Reaped(exitCode(0), t0.Add(1200*time.Millisecond)), "STARTING>RUNNING; RUNNING>EXITED; ended 0"},
+		}, Exited},
 		{"exit at exactly startsecs is not too quickly", nil, []step{
 			{0, Start(), "STOPPED>STARTING; spawn"},
 			{0, Spawned(10), "timer startsecs @1s"},
-			{sec, Reaped(exitCode(0)), "STARTING>RUNNING; RUNNING>EXITED; ended 0"},
+			{sec, reaped(exitCode(0)), "STARTING>RUNNING; RUNNING>EXITED; ended 0"},
 		}, Exited},
 		{"backoff delays 1s 2s 3s then FATAL after startretries+1 attempts", nil, []step{
 			{0, Start(), "STOPPED>STARTING; spawn"},
 			{0, Spawned(10), "timer startsecs @1s"},
-			{0, Reaped(exitCode(3)), "STARTING>BACKOFF; timer backoff @1s"},
+			{0, reaped(exitCode(3)), "STARTING>BACKOFF; timer backoff @1s"},
 			{sec, fire(TimerBackoff), "BACKOFF>STARTING; spawn"},
 			{sec, Spawned(11), "timer startsecs @2s"},
-			{sec, Reaped(exitCode(3)), "STARTING>BACKOFF; timer backoff @3s"},
+			{sec, reaped(exitCode(3)), "STARTING>BACKOFF; timer backoff @3s"},
 			{3 * sec, fire(TimerBackoff), "BACKOFF>STARTING; spawn"},
 			{3 * sec, Spawned(12), "timer startsecs @4s"},
-			{3 * sec, Reaped(exitCode(3)), "STARTING>BACKOFF; timer backoff @6s"},
+			{3 * sec, reaped(exitCode(3)), "STARTING>BACKOFF; timer backoff @6s"},
 			{6 * sec, fire(TimerBackoff), "BACKOFF>STARTING; spawn"},
 			{6 * sec, Spawned(13), "timer startsecs @7s"},
-			{6 * sec, Reaped(exitCode(3)), "STARTING>BACKOFF; BACKOFF>FATAL; ended 3"},
+			{6 * sec, reaped(exitCode(3)), "STARTING>BACKOFF; BACKOFF>FATAL; ended 3"},
 		}, Fatal},
+		{"abandon a stopped process: FATAL, started again by hand", nil, []step{
+			{0, Abandon("too broken"), "STOPPED>FATAL; ended 1"},
+			{0, Abandon("again"), ""},
+			{sec, Start(), "FATAL>STARTING; spawn"},
+			{sec, Abandon("not while it runs"), ""},
+		}, Starting},
 		{"startretries=0 is one attempt", func(p *config.Program) { p.Startretries = 0 }, []step{
 			{0, Start(), "STOPPED>STARTING; spawn"},
 			{0, Spawned(10), "timer startsecs @1s"},
-			{0, Reaped(killedBy(syscall.SIGSEGV)), "STARTING>BACKOFF; BACKOFF>FATAL; ended 139"},
+			{0, reaped(killedBy(syscall.SIGSEGV)), "STARTING>BACKOFF; BACKOFF>FATAL; ended 139"},
 		}, Fatal},
 		{"FATAL after an exit 0 ends with code 1", func(p *config.Program) { p.Startretries = 0 }, []step{
 			{0, Start(), "STOPPED>STARTING; spawn"},
 			{0, Spawned(10), "timer startsecs @1s"},
-			{0, Reaped(exitCode(0)), "STARTING>BACKOFF; BACKOFF>FATAL; ended 1"},
+			{0, reaped(exitCode(0)), "STARTING>BACKOFF; BACKOFF>FATAL; ended 1"},
 		}, Fatal},
 		{"spawn errors back off and end with the spawn code", func(p *config.Program) { p.Startretries = 1 }, []step{
 			{0, Start(), "STOPPED>STARTING; spawn"},
@@ -159,38 +188,38 @@ func TestMachineTransitions(t *testing.T) {
 			{sec, fire(TimerBackoff), "BACKOFF>STARTING; spawn"},
 			{sec, Spawned(10), "timer startsecs @2s"},
 			{2 * sec, fire(TimerStartsecs), "STARTING>RUNNING"},
-			{5 * sec, Reaped(exitCode(2)), "RUNNING>EXITED; EXITED>STARTING; spawn"},
+			{5 * sec, reaped(exitCode(2)), "RUNNING>EXITED; EXITED>STARTING; spawn"},
 			{5 * sec, SpawnFailed("boom", 1), "STARTING>BACKOFF; timer backoff @6s"},
 		}, Backoff},
 		{"autorestart=unexpected restarts a bad code at once", nil, []step{
 			{0, Start(), "STOPPED>STARTING; spawn"},
 			{0, Spawned(10), "timer startsecs @1s"},
 			{sec, fire(TimerStartsecs), "STARTING>RUNNING"},
-			{5 * sec, Reaped(exitCode(1)), "RUNNING>EXITED; EXITED>STARTING; spawn"},
+			{5 * sec, reaped(exitCode(1)), "RUNNING>EXITED; EXITED>STARTING; spawn"},
 		}, Starting},
 		{"autorestart=unexpected restarts a signal death (status -1)", nil, []step{
 			{0, Start(), "STOPPED>STARTING; spawn"},
 			{0, Spawned(10), "timer startsecs @1s"},
 			{sec, fire(TimerStartsecs), "STARTING>RUNNING"},
-			{5 * sec, Reaped(killedBy(syscall.SIGKILL)), "RUNNING>EXITED; EXITED>STARTING; spawn"},
+			{5 * sec, reaped(killedBy(syscall.SIGKILL)), "RUNNING>EXITED; EXITED>STARTING; spawn"},
 		}, Starting},
 		{"autorestart=unexpected keeps an expected exit", func(p *config.Program) { p.Exitcodes = []int{0, 2} }, []step{
 			{0, Start(), "STOPPED>STARTING; spawn"},
 			{0, Spawned(10), "timer startsecs @1s"},
 			{sec, fire(TimerStartsecs), "STARTING>RUNNING"},
-			{5 * sec, Reaped(exitCode(2)), "RUNNING>EXITED; ended 2"},
+			{5 * sec, reaped(exitCode(2)), "RUNNING>EXITED; ended 2"},
 		}, Exited},
 		{"autorestart=true restarts an expected exit", func(p *config.Program) { p.Autorestart = config.AutorestartTrue }, []step{
 			{0, Start(), "STOPPED>STARTING; spawn"},
 			{0, Spawned(10), "timer startsecs @1s"},
 			{sec, fire(TimerStartsecs), "STARTING>RUNNING"},
-			{5 * sec, Reaped(exitCode(0)), "RUNNING>EXITED; EXITED>STARTING; spawn"},
+			{5 * sec, reaped(exitCode(0)), "RUNNING>EXITED; EXITED>STARTING; spawn"},
 		}, Starting},
 		{"autorestart=false stays EXITED on a bad code", func(p *config.Program) { p.Autorestart = config.AutorestartFalse }, []step{
 			{0, Start(), "STOPPED>STARTING; spawn"},
 			{0, Spawned(10), "timer startsecs @1s"},
 			{sec, fire(TimerStartsecs), "STARTING>RUNNING"},
-			{5 * sec, Reaped(killedBy(syscall.SIGTERM)), "RUNNING>EXITED; ended 143"},
+			{5 * sec, reaped(killedBy(syscall.SIGTERM)), "RUNNING>EXITED; ended 143"},
 		}, Exited},
 		{"stop sends stopsignal then SIGKILL after stopwaitsecs", nil, []step{
 			{0, Start(), "STOPPED>STARTING; spawn"},
@@ -199,7 +228,7 @@ func TestMachineTransitions(t *testing.T) {
 			{2 * sec, Stop(), "RUNNING>STOPPING; kill TERM; timer stopwaitsecs @12s"},
 			{2 * sec, Stop(), ""},
 			{12 * sec, fire(TimerStopwait), "kill KILL"},
-			{12 * sec, Reaped(killedBy(syscall.SIGKILL)), "STOPPING>STOPPED"},
+			{12 * sec, reaped(killedBy(syscall.SIGKILL)), "STOPPING>STOPPED"},
 			{13 * sec, fireStale(TimerStopwait), ""},
 		}, Stopped},
 		{"stopasgroup and killasgroup signal the group", func(p *config.Program) {
@@ -209,14 +238,14 @@ func TestMachineTransitions(t *testing.T) {
 			{0, Spawned(10), "timer startsecs @1s"},
 			{0, Stop(), "STARTING>STOPPING; kill -INT; timer stopwaitsecs @10s"},
 			{10 * sec, fire(TimerStopwait), "kill -KILL"},
-			{10 * sec, Reaped(killedBy(syscall.SIGKILL)), "STOPPING>STOPPED"},
+			{10 * sec, reaped(killedBy(syscall.SIGKILL)), "STOPPING>STOPPED"},
 		}, Stopped},
 		{"a stopped process is not restarted and a late startsecs timer is stale", nil, []step{
 			{0, Start(), "STOPPED>STARTING; spawn"},
 			{0, Spawned(10), "timer startsecs @1s"},
 			{0, Stop(), "STARTING>STOPPING; kill TERM; timer stopwaitsecs @10s"},
 			{sec, fire(TimerStartsecs), ""},
-			{sec, Reaped(exitCode(1)), "STOPPING>STOPPED"},
+			{sec, reaped(exitCode(1)), "STOPPING>STOPPED"},
 		}, Stopped},
 		{"stop from BACKOFF is STOPPED without a signal", nil, []step{
 			{0, Start(), "STOPPED>STARTING; spawn"},
@@ -249,20 +278,20 @@ func TestMachineTransitions(t *testing.T) {
 			{0, Spawned(10), "timer startsecs @1s"},
 			{sec, fire(TimerStartsecs), "STARTING>RUNNING"},
 			{sec, Halt(), ""},
-			{2 * sec, Reaped(exitCode(1)), "RUNNING>EXITED"},
+			{2 * sec, reaped(exitCode(1)), "RUNNING>EXITED"},
 		}, Exited},
 		{"kill while stopping sends SIGKILL now", nil, []step{
 			{0, Start(), "STOPPED>STARTING; spawn"},
 			{0, Spawned(10), "timer startsecs @1s"},
 			{0, Stop(), "STARTING>STOPPING; kill TERM; timer stopwaitsecs @10s"},
 			{sec, Kill(), "kill KILL"},
-			{sec, Reaped(killedBy(syscall.SIGKILL)), "STOPPING>STOPPED"},
+			{sec, reaped(killedBy(syscall.SIGKILL)), "STOPPING>STOPPED"},
 		}, Stopped},
 		{"kill of a running process goes STOPPING with SIGKILL", func(p *config.Program) { p.Killasgroup = true }, []step{
 			{0, Start(), "STOPPED>STARTING; spawn"},
 			{0, Spawned(10), "timer startsecs @1s"},
 			{0, Kill(), "STARTING>STOPPING; kill -KILL"},
-			{0, Reaped(killedBy(syscall.SIGKILL)), "STOPPING>STOPPED"},
+			{0, reaped(killedBy(syscall.SIGKILL)), "STOPPING>STOPPED"},
 		}, Stopped},
 		{"a failed kill is UNKNOWN; its exit is EXITED and final", nil, []step{
 			{0, Start(), "STOPPED>STARTING; spawn"},
@@ -270,7 +299,7 @@ func TestMachineTransitions(t *testing.T) {
 			{0, Stop(), "STARTING>STOPPING; kill TERM; timer stopwaitsecs @10s"},
 			{0, KillFailed("operation not permitted"), "STOPPING>UNKNOWN"},
 			{10 * sec, fire(TimerStopwait), ""},
-			{20 * sec, Reaped(exitCode(0)), "UNKNOWN>EXITED; ended 0"},
+			{20 * sec, reaped(exitCode(0)), "UNKNOWN>EXITED; ended 0"},
 		}, Exited},
 		{"signal goes to the pid only in signallable states", nil, []step{
 			{0, Signal(syscall.SIGHUP), ""},
@@ -293,11 +322,11 @@ func TestMachineTransitions(t *testing.T) {
 			{sec, Start(), "FATAL>STARTING; spawn"},
 			{sec, Spawned(10), "timer startsecs @2s"},
 			{2 * sec, fire(TimerStartsecs), "STARTING>RUNNING"},
-			{3 * sec, Reaped(exitCode(0)), "RUNNING>EXITED; ended 0"},
+			{3 * sec, reaped(exitCode(0)), "RUNNING>EXITED; ended 0"},
 			{4 * sec, Start(), "EXITED>STARTING; spawn"},
 		}, Starting},
 		{"an exit with no process running is ignored", nil, []step{
-			{0, Reaped(exitCode(0)), ""},
+			{0, reaped(exitCode(0)), ""},
 			{0, Spawned(3), ""},
 			{0, Stop(), ""},
 		}, Stopped},
@@ -317,7 +346,7 @@ func TestMachineLogTexts(t *testing.T) {
 	m := NewMachine(testProgram(func(p *config.Program) { p.Name = "web"; p.Startretries = 0 }))
 	var logs []string
 	do := func(ev Event, at time.Duration) {
-		for _, a := range m.Handle(ev, t0.Add(at)) {
+		for _, a := range handle(m, ev, t0.Add(at)) {
 			if a.Kind == ActionLog {
 				logs = append(logs, a.Msg)
 			}
@@ -326,10 +355,10 @@ func TestMachineLogTexts(t *testing.T) {
 	do(Start(), 0)
 	do(Spawned(42), 0)
 	do(TimerFired(TimerStartsecs, m.Gen()), sec)
-	do(Reaped(exitCode(1)), 2*sec)
+	do(reaped(exitCode(1)), 2*sec)
 	do(Spawned(43), 2*sec)
 	do(Stop(), 3*sec)
-	do(Reaped(killedBy(syscall.SIGTERM)), 3*sec)
+	do(reaped(killedBy(syscall.SIGTERM)), 3*sec)
 	do(Start(), 4*sec)
 	do(SpawnFailed("can't find command 'web'", 127), 4*sec)
 	want := []string{
@@ -354,7 +383,7 @@ func TestMachineInfo(t *testing.T) {
 	}
 	m.Handle(Start(), t0)
 	m.Handle(Spawned(7), t0)
-	m.Handle(Reaped(exitCode(0)), t0)
+	m.Handle(Reaped(exitCode(0), t0), t0)
 	info := m.Info(t0.Add(sec))
 	if info.State != Fatal || info.SpawnErr != "Exited too quickly (process log may have details)" ||
 		info.Description != info.SpawnErr || info.ExitStatus != 0 || info.Pid != 0 {
@@ -367,9 +396,10 @@ func TestMachineInfo(t *testing.T) {
 	if info.Description != "pid 8, uptime 1:01:53" || info.Start != t0.Add(10*sec).Unix() {
 		t.Fatalf("running info = %+v", info)
 	}
-	m.Handle(Reaped(killedBy(syscall.SIGKILL)), t0.Add(4000*sec))
+	// Reaped a second before it is handled: the stop time is the reap's.
+	m.Handle(Reaped(killedBy(syscall.SIGKILL), t0.Add(3999*sec)), t0.Add(4000*sec))
 	info = m.Info(t0.Add(4001 * sec))
-	if info.State != Starting || info.ExitStatus != 0 {
+	if info.State != Starting || info.ExitStatus != 0 || info.Stop != t0.Add(3999*sec).Unix() {
 		t.Fatalf("restarted info = %+v", info)
 	}
 }
@@ -465,7 +495,7 @@ func TestMachineStateChangeDetails(t *testing.T) {
 		want  []string
 	}{
 		{"run, exit expected, no restart", func(p *config.Program) { p.Autorestart = config.AutorestartFalse },
-			[]Event{Start(), Spawned(10), fire(TimerStartsecs), Reaped(exitCode(0))},
+			[]Event{Start(), Spawned(10), fire(TimerStartsecs), reaped(exitCode(0))},
 			[]time.Duration{0, 0, sec, 2 * sec},
 			[]string{
 				"STOPPED>STARTING pid:0 tries:0 expected:false",
@@ -473,7 +503,7 @@ func TestMachineStateChangeDetails(t *testing.T) {
 				"RUNNING>EXITED pid:10 tries:0 expected:true",
 			}},
 		{"unexpected exit restarts with no pid", func(p *config.Program) { p.Startsecs = 0 },
-			[]Event{Start(), Spawned(10), Reaped(exitCode(2))},
+			[]Event{Start(), Spawned(10), reaped(exitCode(2))},
 			[]time.Duration{0, 0, sec},
 			[]string{
 				"STOPPED>STARTING pid:0 tries:0 expected:false",
@@ -482,7 +512,7 @@ func TestMachineStateChangeDetails(t *testing.T) {
 				"EXITED>STARTING pid:0 tries:0 expected:false",
 			}},
 		{"backoff counts tries, FATAL at the end", func(p *config.Program) { p.Startretries = 1 },
-			[]Event{Start(), Spawned(10), Reaped(exitCode(1)), fire(TimerBackoff), Spawned(11), Reaped(exitCode(1))},
+			[]Event{Start(), Spawned(10), reaped(exitCode(1)), fire(TimerBackoff), Spawned(11), reaped(exitCode(1))},
 			[]time.Duration{0, 0, 0, sec, sec, sec},
 			[]string{
 				"STOPPED>STARTING pid:0 tries:0 expected:false",
@@ -492,7 +522,7 @@ func TestMachineStateChangeDetails(t *testing.T) {
 				"BACKOFF>FATAL pid:11 tries:0 expected:false",
 			}},
 		{"a stop reports the pid in STOPPING and STOPPED", func(p *config.Program) { p.Startsecs = 0 },
-			[]Event{Start(), Spawned(10), Stop(), Reaped(killedBy(syscall.SIGTERM))},
+			[]Event{Start(), Spawned(10), Stop(), reaped(killedBy(syscall.SIGTERM))},
 			[]time.Duration{0, 0, sec, sec},
 			[]string{
 				"STOPPED>STARTING pid:0 tries:0 expected:false",
@@ -509,7 +539,7 @@ func TestMachineStateChangeDetails(t *testing.T) {
 				if ev.Kind == EventTimer {
 					ev.Gen = m.Gen()
 				}
-				got = append(got, stateChanges(m.Handle(ev, t0.Add(tc.at[i])))...)
+				got = append(got, stateChanges(handle(m, ev, t0.Add(tc.at[i])))...)
 			}
 			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 				t.Fatalf("state changes\n got: %q\nwant: %q", got, tc.want)

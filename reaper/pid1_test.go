@@ -10,10 +10,29 @@ import (
 	"github.com/supinit/supinit/internal/pid1test"
 )
 
-// TestManyExitsAtOnceAsPID1: 300 children exit at the same moment with
-// distinct codes, each leaving an orphaned grandchild. As PID 1 the
-// reaper must give 300 correct statuses, reap the 300 orphans, and leave
-// no zombie in the namespace.
+// fatalSignals are 44 signals whose default action ends a process
+// without a core dump (so its wait status is the bare signal number).
+// With the 256 exit codes they give 300 distinct wait statuses.
+var fatalSignals = func() []syscall.Signal {
+	sigs := []syscall.Signal{
+		syscall.SIGHUP, syscall.SIGINT, syscall.SIGKILL, syscall.SIGUSR1,
+		syscall.SIGUSR2, syscall.SIGPIPE, syscall.SIGALRM, syscall.SIGTERM,
+		syscall.SIGSTKFLT, syscall.SIGVTALRM, syscall.SIGPROF, syscall.SIGIO,
+		syscall.SIGPWR,
+	}
+	// The real-time signals but 32 and 33, which the C library of sh
+	// handles itself.
+	for n := syscall.Signal(34); n <= 64; n++ {
+		sigs = append(sigs, n)
+	}
+	return sigs
+}()
+
+// TestManyExitsAtOnceAsPID1: 300 children exit at the same moment, each
+// with its own wait status (every exit code, then killed by each of 44
+// signals), and each leaving an orphaned grandchild. As PID 1 the reaper
+// must give every pid its own status, reap the 300 orphans, and leave no
+// zombie in the namespace.
 func TestManyExitsAtOnceAsPID1(t *testing.T) {
 	if !pid1test.IsChild() {
 		pid1test.RunTest(t, 60*time.Second)
@@ -28,28 +47,34 @@ func TestManyExitsAtOnceAsPID1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const n = 300
-	want := make(map[int]int, n)
+	const codes = 256
+	n := codes + len(fatalSignals)
+	want := make(map[int]syscall.WaitStatus, n)
 	for i := range n {
-		code := i % 256
 		// The grandchild outlives its parent by a little, so it is an
 		// orphan by the time it exits.
-		script := fmt.Sprintf("read x; sleep 0.2 & exit %d", code)
+		script := fmt.Sprintf("read x; sleep 0.2 & exit %d", i)
+		status := syscall.WaitStatus(i << 8)
+		if i >= codes {
+			sig := fatalSignals[i-codes]
+			script = fmt.Sprintf("read x; sleep 0.2 & kill -%d $$", sig)
+			status = syscall.WaitStatus(sig)
+		}
 		pid, err := r.Start(func() (int, error) { return forkSh(script, gate) })
 		if err != nil {
 			t.Fatalf("cannot start child %d: %v", i, err)
 		}
-		want[pid] = code
+		want[pid] = status
 	}
 	gate.Close()
 	release.Close()
 
 	for pid, ws := range collect(t, r, n, 30*time.Second) {
-		code, ok := want[pid]
+		status, ok := want[pid]
 		if !ok {
 			t.Errorf("exit of unknown pid %d", pid)
-		} else if ExitCode(ws) != code {
-			t.Errorf("pid %d: %s, want exit status %d", pid, Describe(ws), code)
+		} else if ws != status {
+			t.Errorf("pid %d: %s, want %s", pid, Describe(ws), Describe(status))
 		}
 	}
 	for i := range n {

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"os"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,10 +17,11 @@ import (
 // (docker's log driver blocked, a slow `docker logs -f` pipe).
 
 // TestE2EBlockedStdout: supinit's stdout is a pipe nobody reads, filled
-// up. supinit still reaps, restarts, answers signals and copies stderr,
-// and SIGTERM still ends it within stopwaitsecs plus its flush bound,
-// also when the program stuck on stdout ignores SIGTERM (it gets SIGKILL
-// after stopwaitsecs) and when supinit's own log goes to that stdout.
+// up. supinit still reaps, restarts, answers signals and supervisorctl,
+// and copies stderr, and SIGTERM still ends it within stopwaitsecs plus
+// its flush bounds, also when the program stuck on stdout ignores SIGTERM
+// (it gets SIGKILL after stopwaitsecs) and when supinit's own log goes to
+// that stdout. At exit it says on stderr, once, what stdout did not take.
 func TestE2EBlockedStdout(t *testing.T) {
 	const stopwait = 2 * time.Second
 	tests := []struct {
@@ -33,7 +36,16 @@ func TestE2EBlockedStdout(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			writeFile(t, dir, "supervisord.conf", tt.supervisord+`
+			conf := writeFile(t, dir, "supervisord.conf", tt.supervisord+`
+[unix_http_server]
+file=`+dir+`/s.sock
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[supervisorctl]
+serverurl=unix://`+dir+`/s.sock
+
 [program:flood]
 command=`+tt.flood+`
 stdout_logfile=/dev/stdout
@@ -83,11 +95,25 @@ stderr_logfile_maxbytes=0
 			if !s.Stderr.waitFor(5*time.Second, after("churn ", 3)) {
 				t.Errorf("supinit stopped reaping and restarting while stdout is blocked%s", s.output())
 			}
+			if !tt.logOnStderr {
+				// Each restart logs three lines: enough of them to
+				// overflow the log's lane on the blocked stdout.
+				if !s.Stderr.waitFor(10*time.Second, after("churn ", 30)) {
+					t.Errorf("supinit stopped restarting while its log is blocked%s", s.output())
+				}
+			}
 			if tt.logOnStderr {
 				s.signal(unix.SIGUSR2)
 				if !s.Stderr.waitFor(5*time.Second, after("received SIGUSR2", 1)) {
 					t.Errorf("supinit did not answer SIGUSR2 while stdout is blocked%s", s.output())
 				}
+			}
+			start := time.Now()
+			out, code := goClient(t).run(t, conf, "status")
+			if states := parseStatus(out); states["flood"] == "" || states["ticker"] == "" || code > 3 {
+				t.Errorf("supinit ctl status while stdout is blocked: exit %d, %q%s", code, out, s.output())
+			} else {
+				t.Logf("supinit ctl status answered in %v while stdout is blocked", time.Since(start).Round(time.Millisecond))
 			}
 			if !pid1test.Eventually(2*time.Second, func() bool {
 				z, err := pid1test.Zombies(s.cmd.Process.Pid)
@@ -104,16 +130,39 @@ stderr_logfile_maxbytes=0
 			if code != 0 {
 				t.Errorf("exit code %d after SIGTERM, want 0%s", code, s.output())
 			}
+			s.Stderr.waitEOF(t, "stderr", 5*time.Second)
+			// One line per loss, each saying what was lost: nothing about
+			// stderr, which flowed.
+			var report []string
+			for _, l := range strings.Split(s.Stderr.String(), "\n") {
+				if strings.HasPrefix(l, "supinit: ") || strings.Contains(l, "context deadline") {
+					report = append(report, l)
+				}
+			}
+			want := []*regexp.Regexp{regexp.MustCompile(`^supinit: dropped \d+ bytes of output at exit: stdout did not take them within 1s$`)}
+			if !tt.logOnStderr {
+				want = append(want, regexp.MustCompile(`^supinit: \d+ lines of supinit's log were dropped \(stdout did not take them\)$`))
+			}
+			if len(report) != len(want) {
+				t.Fatalf("stderr says at exit %q, want %d lines matching %v", report, len(want), want)
+			}
+			for i, re := range want {
+				if !re.MatchString(report[i]) {
+					t.Errorf("stderr says at exit %q, want %v", report[i], re)
+				}
+			}
 		})
 	}
 }
 
 // TestE2ESlowStdout: a reader of stdout that is merely slow loses
-// nothing; stderr, read at full speed, is not held back meanwhile.
+// nothing, neither a program's output nor a line of supinit's own log
+// (echoed there from its log file, busy with a program that restarts all
+// the time); stderr, read at full speed, is not held back meanwhile.
 func TestE2ESlowStdout(t *testing.T) {
 	dir := t.TempDir()
 	const lines = 20000 // about 1.5 MB
-	writeFile(t, dir, "supervisord.conf", e2eQuiet(dir)+`
+	writeFile(t, dir, "supervisord.conf", "[supervisord]\nlogfile="+dir+"/supinit.log\n"+`
 [program:slow]
 command=`+writer(t)+` lines slow 20000
 autorestart=false
@@ -127,6 +176,11 @@ autorestart=false
 startsecs=0
 stdout_logfile=/dev/stderr
 stdout_logfile_maxbytes=0
+
+[program:churn]
+command=/bin/sleep 0.05
+autorestart=true
+startsecs=0
 `)
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -140,20 +194,52 @@ stdout_logfile_maxbytes=0
 	s := startSupinit(t, dir, e2eStreams{stdout: w}, "-c", "supervisord.conf")
 	w.Close()
 
-	endsWith := func(s string) func([]byte, bool) bool {
-		return func(b []byte, _ bool) bool { return bytes.HasSuffix(b, []byte(s)) }
+	// The END line is the program's last, but lines of supinit's log
+	// may follow it: look for it near the end.
+	hasEnd := func(id string) func([]byte, bool) bool {
+		return func(b []byte, _ bool) bool {
+			return bytes.Contains(b[max(0, len(b)-64<<10):], []byte(id+" END 20000\n"))
+		}
 	}
-	if !s.Stderr.waitFor(20*time.Second, endsWith("fast END 20000\n")) {
+	if !s.Stderr.waitFor(20*time.Second, hasEnd("fast")) {
 		t.Fatalf("stderr did not get all of fast's lines%s", s.output())
 	}
-	if bytes.HasSuffix(slow.Bytes(), []byte("slow END 20000\n")) {
+	if hasEnd("slow")(slow.Bytes(), false) {
 		t.Errorf("stderr was complete only after the slow reader of stdout had read everything: stdout held stderr back")
 	}
-	if !slow.waitFor(30*time.Second, endsWith("slow END 20000\n")) {
+	if !slow.waitFor(30*time.Second, hasEnd("slow")) {
 		t.Fatalf("stdout did not get all of slow's lines:\n%s", tail(slow.Bytes()))
 	}
 	s.stop(10 * time.Second)
 	slow.waitEOF(t, "stdout", 5*time.Second)
-	checkNumbered(t, slow.Bytes(), []string{"slow"}, lines, false)
+	program, log := splitMainLog(slow.Bytes())
+	checkNumbered(t, program, []string{"slow"}, lines, false)
 	checkNumbered(t, s.Stderr.Bytes(), []string{"fast"}, lines, false)
+	file, err := os.ReadFile(dir + "/supinit.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := bytes.SplitAfter(file, []byte("\n")); !bytes.Equal(log, file) {
+		got := bytes.SplitAfter(log, []byte("\n"))
+		i := 0
+		for i < len(got) && i < len(want) && bytes.Equal(got[i], want[i]) {
+			i++
+		}
+		t.Errorf("stdout has %d lines of supinit's log, the log file %d; the first that differs is %q", len(got), len(want), want[min(i, len(want)-1)])
+	}
+}
+
+// mainLogLine is how a line of supinit's own log starts.
+var mainLogLine = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]{4} `)
+
+// splitMainLog parts a stream into the programs' lines and supinit's own.
+func splitMainLog(b []byte) (program, log []byte) {
+	for _, line := range bytes.SplitAfter(b, []byte("\n")) {
+		if mainLogLine.Match(line) {
+			log = append(log, line...)
+		} else {
+			program = append(program, line...)
+		}
+	}
+	return program, log
 }

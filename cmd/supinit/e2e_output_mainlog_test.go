@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/supinit/supinit/internal/pid1test"
 )
 
 // TestE2EMainLog: supinit's own log with logfile=/dev/stdout lands on
@@ -78,5 +82,44 @@ stdout_logfile_maxbytes=0
 				t.Logf("stdout:\n%s", out)
 			}
 		})
+	}
+}
+
+// TestE2EMainLogRotation: supinit's own log file rotates at
+// logfile_maxbytes and keeps logfile_backups old files.
+func TestE2EMainLogRotation(t *testing.T) {
+	const maxBytes, backups = 2000, 2
+	dir := t.TempDir()
+	logfile := filepath.Join(dir, "supinit.log")
+	writeFile(t, dir, "supervisord.conf", fmt.Sprintf("[supervisord]\nlogfile=%s\nlogfile_maxbytes=%d\nlogfile_backups=%d\nsilent=true\n",
+		logfile, maxBytes, backups)+`
+[program:churn]
+command=/bin/sleep 0.02
+autorestart=true
+startsecs=0
+`)
+	s := startSupinit(t, dir, e2eStreams{}, "-c", "supervisord.conf")
+	// Two rotations at least: a first backup has become the second.
+	if !pid1test.Eventually(20*time.Second, func() bool {
+		_, err := os.Stat(logfile + ".2")
+		return err == nil
+	}) {
+		t.Fatalf("%s.2 never appeared", logfile)
+	}
+	s.stop(10 * time.Second)
+	if _, err := os.Stat(logfile + ".3"); err == nil {
+		t.Errorf("%s.3 exists: more than %d backups kept", logfile, backups)
+	}
+	for _, p := range []string{logfile + ".1", logfile + ".2"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A file is rotated by the write that reaches maxbytes: it ends
+		// with that whole line.
+		last := b[bytes.LastIndexByte(b[:len(b)-1], '\n')+1:]
+		if len(b) < maxBytes || len(b)-len(last) >= maxBytes || !mainLogLine.Match(last) {
+			t.Errorf("%s: %d bytes, last line %q; want it rotated by the line that reached %d bytes", p, len(b), last, maxBytes)
+		}
 	}
 }

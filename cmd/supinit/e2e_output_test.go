@@ -283,3 +283,57 @@ stdout_logfile=`+dir+`/tofile.log
 		t.Errorf("tofile.log = %q, want %q", b, "green\n")
 	}
 }
+
+// TestE2EStdoutIsStderr: supinit's stdout and stderr are one pipe, as
+// with `2>&1` or a terminal (`docker run -t`). Lines of 20 000 bytes, far
+// more than a pipe writes atomically, written by one program to stdout
+// and by another to stderr and read slowly, arrive whole.
+func TestE2EStdoutIsStderr(t *testing.T) {
+	const lines, lineLen = 200, 20_000
+	dir := t.TempDir()
+	// A line of lineLen letters $1, lines times.
+	writeFile(t, dir, "long.sh", fmt.Sprintf("yes \"$(head -c %d /dev/zero | tr '\\0' \"$1\")\" | head -n %d\n", lineLen, lines))
+	writeFile(t, dir, "supervisord.conf", e2eQuiet(dir)+`
+[program:a]
+command=/bin/sh long.sh a
+directory=`+dir+`
+autorestart=false
+startsecs=0
+stdout_logfile=/dev/stdout
+stdout_logfile_maxbytes=0
+
+[program:b]
+command=/bin/sh long.sh b
+directory=`+dir+`
+autorestart=false
+startsecs=0
+stdout_logfile=/dev/stderr
+stdout_logfile_maxbytes=0
+`)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := newCapture()
+	go out.readFrom(r, 4<<10, func() { time.Sleep(200 * time.Microsecond) })
+	s := startSupinit(t, dir, e2eStreams{stdout: w, stderr: w}, "-c", "supervisord.conf")
+	w.Close()
+	const total = 2 * lines * (lineLen + 1)
+	out.waitFor(30*time.Second, func(b []byte, _ bool) bool { return len(b) >= total })
+	s.stop(10 * time.Second)
+	out.waitEOF(t, "the pipe", 5*time.Second)
+
+	got := map[byte]int{}
+	for i, line := range bytes.SplitAfter(out.Bytes(), []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		if len(line) != lineLen+1 || bytes.Count(line, line[:1]) != lineLen {
+			t.Fatalf("line %d is torn: %d bytes, %.20q...%.20q", i, len(line), line, line[max(0, len(line)-20):])
+		}
+		got[line[0]]++
+	}
+	if got['a'] != lines || got['b'] != lines {
+		t.Errorf("whole lines: %d of a, %d of b; want %d of each", got['a'], got['b'], lines)
+	}
+}

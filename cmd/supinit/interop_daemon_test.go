@@ -99,6 +99,23 @@ func startInteropDaemon(t *testing.T, name string, argv ...string) *interopDaemo
 	return d
 }
 
+// interopRun is one way of running a comparison: a client against a
+// daemon ("supervisord", the real one, or "supinit").
+type interopRun struct {
+	name, daemon string
+	ctl          ctlClient
+}
+
+// startDaemon starts the real supervisord ("supervisord") or supinit
+// with the config file conf.
+func startDaemon(t *testing.T, daemon, conf string) *interopDaemon {
+	t.Helper()
+	if daemon == "supervisord" {
+		return startInteropDaemon(t, daemon, realSupervisord, "-n", "-c", conf)
+	}
+	return startInteropDaemon(t, daemon, binary(t), "-c", conf)
+}
+
 // stop ends the daemon: SIGTERM, then SIGKILL to its process group if it
 // has not exited within 15 s.
 func (d *interopDaemon) stop(t *testing.T) {
