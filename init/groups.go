@@ -80,13 +80,16 @@ func (s *Supervisor) openChannel(cfg *config.Config, pc *config.Program, name st
 		Mux:         s.mux,
 		Log:         s.log,
 	}
+	if keepsNoLog(lc) {
+		opts.TailBytes = -1 // nobody may read it (ProcessLog answers NO_FILE)
+	}
 	ch, err := logs.OpenChannel(opts)
 	if err == nil {
 		return ch
 	}
 	s.log.Error().Err(err).Str("program", pc.Namespec()).
 		Msgf("cannot open %s log of %s; keeping its output in memory only", name, pc.Name)
-	opts.File, opts.Syslog = config.LogNone, false
+	opts.File, opts.Syslog, opts.TailBytes = config.LogNone, false, 0
 	ch, err = logs.OpenChannel(opts)
 	if err != nil {
 		return nil

@@ -537,8 +537,7 @@ func TestRepeatedSignalDuringShutdown(t *testing.T) {
 			r.s.sigs <- syscall.SIGTERM
 			r.waitFor(t, "a is stopped", func() bool { return slices.Contains(h.takeKills(), "a SIGTERM") })
 			clock.advance(tc.ago)
-			r.s.sigs <- tc.sig
-			r.sync()
+			r.signal(tc.sig)
 			if killed := slices.Contains(h.takeKills(), "a SIGKILL"); killed != tc.kill {
 				t.Fatalf("SIGKILL sent: %v, want %v", killed, tc.kill)
 			}

@@ -165,6 +165,11 @@ func (r *fakeRun) state(t *testing.T, namespec string) program.State {
 
 func (r *fakeRun) sync() { r.s.onLoop(func() {}) }
 
+// signal hands sig to the loop and returns once it is handled (sending
+// on r.s.sigs and then calling sync races: the loop may take the sync
+// first).
+func (r *fakeRun) signal(sig syscall.Signal) { r.s.onLoop(func() { r.s.onSignal(sig) }) }
+
 func TestStartOrder(t *testing.T) {
 	h := &fakeHost{}
 	r := startFake(t, h,

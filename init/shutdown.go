@@ -19,6 +19,10 @@ const waitLogEvery = 3 * time.Second
 // SIGKILL.
 type shutdown struct {
 	restart bool // supervisord's restart: start again instead of exiting
+	// asked is true once a signal asked for the shutdown: only a second
+	// request escalates, not the first one to arrive during a shutdown
+	// that a critical program or supervisorctl began.
+	asked   bool
 	forced  bool // a second request: SIGKILL everything now
 	levels  [][]*proc
 	level   int  // the level being stopped
@@ -36,14 +40,15 @@ type shutdown struct {
 }
 
 // shutdownLevels groups the processes by group priority, highest first;
-// within a level they keep start order.
-func shutdownLevels(groups []*group) [][]*proc {
+// within a level they keep start order. The main command's group (isMain)
+// is a level of its own, whatever a config group's priority.
+func shutdownLevels(groups []*group, isMain func(*group) bool) [][]*proc {
 	var levels [][]*proc
 	for i := len(groups) - 1; i >= 0; {
-		prio := groups[i].cfg.Priority
+		prio, main := groups[i].cfg.Priority, isMain(groups[i])
 		var level []*proc
 		j := i
-		for j >= 0 && groups[j].cfg.Priority == prio {
+		for j >= 0 && groups[j].cfg.Priority == prio && isMain(groups[j]) == main {
 			j--
 		}
 		for _, g := range groups[j+1 : i+1] {
@@ -67,7 +72,7 @@ func (s *Supervisor) startShutdown(code int, restart bool) {
 	} else {
 		s.mood.Store(moodShutdown)
 	}
-	s.shut = &shutdown{restart: restart, levels: shutdownLevels(s.sortedGroups()), began: s.now()}
+	s.shut = &shutdown{restart: restart, levels: shutdownLevels(s.sortedGroups(), s.isMain), began: s.now()}
 	s.publish(events.SupervisorStopping())
 	// supervisord spawns nothing while its mood is below RUNNING: the
 	// new processes of a restart are fresh machines, so halting the old

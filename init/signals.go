@@ -52,6 +52,13 @@ func (s *Supervisor) onSignal(sig syscall.Signal) {
 	name := program.SignalName(sig)
 	switch sig {
 	case syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT:
+		if s.shut != nil && !s.shut.restart && !s.shut.asked {
+			// A shutdown a critical program or supervisorctl began: this is
+			// the first request, and the stop stays graceful.
+			s.shut.asked = true
+			s.log.Warn().Msgf("received %s indicating exit request (already shutting down)", name)
+			return
+		}
 		if s.shut != nil && !s.shut.restart {
 			if !escalates(sig, s.listenerMayHaveSignalled()) {
 				s.log.Warn().Msgf("received %s during shutdown: already shutting down (not taken as a request to kill)", name)
@@ -63,11 +70,12 @@ func (s *Supervisor) onSignal(sig syscall.Signal) {
 		}
 		s.log.Warn().Msgf("received %s indicating exit request", name)
 		if s.shut != nil { // a restart in progress becomes a shutdown
-			s.shut.restart = false
+			s.shut.restart, s.shut.asked = false, true
 			s.mood.Store(moodShutdown)
 			return
 		}
 		s.startShutdown(0, false)
+		s.shut.asked = true
 	case syscall.SIGHUP:
 		if s.shut != nil {
 			s.log.Warn().Msgf("ignored %s indicating restart request (shutdown in progress)", name)

@@ -8,6 +8,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// GuardReservedSignals keeps signals 32 and 34 from killing supinit. Call
+// it first thing in main.
+//
 // Signals 32, 33 and 34 are reserved by the C libraries for their
 // threads (glibc's SIGCANCEL and SIGSETXID, musl's SIGSYNCCALL), and Go's
 // runtime, which uses 33 itself, never installs a handler for 32 and 34
@@ -22,10 +25,10 @@ import (
 // way to reset them in the child. A handler is not inherited: exec puts
 // a handled signal back to SIG_DFL. So supinit gives both a handler that
 // does nothing (in assembly: Go code cannot run as a raw signal handler),
-// before main runs, and its programs start with the default as they
-// should. (Only on amd64 and arm64, which have the handler; elsewhere
-// 32 and 34 still end a supinit that is not PID 1.)
-func init() {
+// and its programs start with the default as they should. (Only on amd64
+// and arm64, which have the handler; elsewhere 32 and 34 still end a
+// supinit that is not PID 1.)
+func GuardReservedSignals() {
 	for _, sig := range []int{32, 34} {
 		discardIfDefault(sig)
 	}

@@ -18,10 +18,11 @@ import (
 const reservedHelperEnv = "SUPINIT_RESERVED_SIGNALS_HELPER"
 
 // TestReservedSignalsDoNotKill: 32 and 34 sent to supinit (here, a copy
-// of the test binary, which has package program's init) leave it alive.
-// Without the handler the copy dies of the first one.
+// of the test binary that calls GuardReservedSignals as main does) leave
+// it alive. Without the handler the copy dies of the first one.
 func TestReservedSignalsDoNotKill(t *testing.T) {
 	if os.Getenv(reservedHelperEnv) == "1" {
+		GuardReservedSignals()
 		for _, sig := range []syscall.Signal{32, 34} {
 			// A signal a process sends itself is handled before kill
 			// returns: if it were fatal, nothing after this would run.

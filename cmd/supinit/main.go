@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/supinit/supinit/program"
 )
 
 // version is stamped by the Makefile: -ldflags "-X main.version=...".
@@ -36,6 +38,7 @@ func commands() map[string]command {
 }
 
 func main() {
+	program.GuardReservedSignals()
 	os.Exit(dispatch(os.Args, os.Stdout, os.Stderr))
 }
 
