@@ -110,10 +110,20 @@ type e2eStreams struct{ stdout, stderr *os.File }
 // in dir. It is killed, with its namespace, when the test ends.
 func startSupinit(t *testing.T, dir string, streams e2eStreams, args ...string) *supinitPID1 {
 	t.Helper()
-	argv, _ := json.Marshal(append([]string{binary(t)}, args...))
+	s := startPID1(t, dir, streams, append([]string{binary(t)}, args...))
+	s.waitExec()
+	return s
+}
+
+// startPID1 starts argv as PID 1 of a new PID namespace, in dir, and
+// collects its exit code; it is killed, with its namespace, when the test
+// ends. The caller waits for it to have started.
+func startPID1(t *testing.T, dir string, streams e2eStreams, argv []string) *supinitPID1 {
+	t.Helper()
+	argvJSON, _ := json.Marshal(argv)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestE2EExecAsPID1$")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), e2eExecEnv+"="+string(argv))
+	cmd.Env = append(os.Environ(), e2eExecEnv+"="+string(argvJSON))
 	s := &supinitPID1{t: t, cmd: cmd, done: make(chan struct{})}
 	var ours []*os.File // the ends supinit holds, closed here once it started
 	stream := func(f *os.File, c **capture) *os.File {
@@ -152,7 +162,6 @@ func startSupinit(t *testing.T, dir string, streams e2eStreams, args ...string) 
 		_ = cmd.Process.Kill() // the whole namespace goes with its PID 1
 		<-s.done
 	})
-	s.waitExec()
 	return s
 }
 

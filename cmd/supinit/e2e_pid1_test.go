@@ -289,43 +289,8 @@ type belowShell struct {
 // is supinit's as sh reports it (128+N when it was killed by signal N).
 func startBelowShell(t *testing.T, dir string, args ...string) *belowShell {
 	t.Helper()
-	argv, _ := json.Marshal(append([]string{"/bin/sh", "-c", `"$@"; exit $?`, "sh", binary(t)}, args...))
-	cmd := exec.Command(os.Args[0], "-test.run=^TestE2EExecAsPID1$")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), e2eExecEnv+"="+string(argv))
-	s := &supinitPID1{t: t, cmd: cmd, done: make(chan struct{}), Stdout: newCapture(), Stderr: newCapture()}
-	var ours []*os.File // the pipe ends the namespace holds
-	closeOurs := func() {
-		for _, f := range ours {
-			f.Close()
-		}
-	}
-	t.Cleanup(closeOurs) // also when Start ends the test
-	stream := func(c *capture) *os.File {
-		r, w, err := os.Pipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		go c.readFrom(r, 64<<10, nil)
-		ours = append(ours, w)
-		return w
-	}
-	cmd.Stdout, cmd.Stderr = stream(s.Stdout), stream(s.Stderr)
-	pid1test.Start(t, cmd)
-	closeOurs()
-	go func() {
-		_ = cmd.Wait()
-		ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
-		s.code = ws.ExitStatus()
-		if ws.Signaled() {
-			s.code = 128 + int(ws.Signal())
-		}
-		close(s.done)
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill() // the whole namespace goes with its PID 1
-		<-s.done
-	})
+	argv := append([]string{"/bin/sh", "-c", `"$@"; exit $?`, "sh", binary(t)}, args...)
+	s := startPID1(t, dir, e2eStreams{}, argv)
 	b := &belowShell{supinitPID1: s}
 	if !pid1test.Eventually(e2eTimeout, func() bool { b.supinit = s.pidOf("supinit"); return b.supinit != 0 }) {
 		if s.code == e2eUnavailable && strings.Contains(s.Stderr.String(), e2eUnavailableMsg) {
