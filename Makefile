@@ -56,13 +56,15 @@ bench: bench-deps build
 	$(GO) run ./bench -supinit $(BIN)
 
 # fuzz runs each fuzz target (the parsers, the XML-RPC server's request
-# path, the client's reply decoder) for a short while.
+# path, its HTTP connection loop, the client's reply decoder) for a short
+# while.
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test ./config -run '^$$' -fuzz '^FuzzINI$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./config -run '^$$' -fuzz '^FuzzTOML$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./control -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./control -run '^$$' -fuzz '^FuzzServeRPC$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./control -run '^$$' -fuzz '^FuzzServeConn$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./control -run '^$$' -fuzz '^FuzzDecodeResponse$$' -fuzztime $(FUZZTIME)
 
 clean:

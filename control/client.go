@@ -2,12 +2,11 @@ package control
 
 import (
 	"bufio"
-	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"strings"
 )
@@ -15,11 +14,10 @@ import (
 // rpcClient calls a supervisord-compatible server over unix:// or http://
 // as supervisorctl's transport does: POST /RPC2, Basic auth when both a
 // username and a password are set. Each request has a connection of its
-// own, so the client needs no http.Client: its Transport (connection
-// pools, HTTP/2, TLS) would add about 450 KB to the binary.
+// own.
 type rpcClient struct {
 	serverURL string
-	base      string // http://localhost or http://host:port
+	host      string // the Host header: localhost, or host:port
 	user      *string
 	pass      *string
 	dial      func(ctx context.Context) (net.Conn, error)
@@ -43,7 +41,7 @@ func newRPCClient(serverURL string, user, pass *string) (*rpcClient, error) {
 	case strings.HasPrefix(serverURL, "unix://"):
 		addr = serverURL[len("unix://"):]
 		// "localhost" as the Host, as supervisorctl sends over unix.
-		c.base = "http://localhost"
+		c.host = "localhost"
 	case strings.HasPrefix(serverURL, "http://"):
 		u, err := url.Parse(serverURL)
 		if err != nil {
@@ -53,7 +51,7 @@ func newRPCClient(serverURL string, user, pass *string) (*rpcClient, error) {
 		if u.Port() == "" {
 			host = net.JoinHostPort(u.Hostname(), "80")
 		}
-		c.base = "http://" + host
+		c.host = host
 		network, addr = "tcp", host
 	default:
 		return nil, fmt.Errorf("Unknown protocol for serverurl %s", serverURL)
@@ -65,49 +63,44 @@ func newRPCClient(serverURL string, user, pass *string) (*rpcClient, error) {
 	return c, nil
 }
 
-// do sends req on a new connection and reads the reply's head. The body
-// closes the connection, and so does ctx ending (ending a tail -f).
-func (c *rpcClient) do(req *http.Request) (*http.Response, error) {
-	conn, err := c.dial(req.Context())
+// do sends a request on a new connection and reads the reply's head. The
+// body closes the connection, and so does ctx ending (ending a tail -f).
+func (c *rpcClient) do(ctx context.Context, method, path string, header []string, body []byte) (*httpReply, io.ReadCloser, error) {
+	conn, err := c.dial(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	stop := context.AfterFunc(req.Context(), func() { conn.Close() })
-	req.Close = true // one request per connection: "Connection: close"
-	resp, err := func() (*http.Response, error) {
-		werr := req.Write(conn)
-		// A server may answer before it has read the whole request (413
-		// for an oversized body) and close: its reply is the better error.
-		resp, rerr := http.ReadResponse(bufio.NewReader(conn), req)
-		if rerr != nil && werr != nil {
-			return nil, werr
-		}
-		return resp, rerr
-	}()
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	werr := writeRequest(conn, method, c.host, path, header, body)
+	// A server may answer before it has read the whole request (413 for
+	// an oversized body) and close: its reply is the better error.
+	rep, err := readReply(bufio.NewReader(conn))
 	if err != nil {
 		stop()
 		conn.Close()
-		return nil, err
+		if werr != nil {
+			return nil, nil, werr
+		}
+		return nil, nil, err
 	}
-	resp.Body = &connBody{ReadCloser: resp.Body, conn: conn, stop: stop}
-	return resp, nil
+	return rep, &connBody{Reader: rep.body, conn: conn, stop: stop}, nil
 }
 
 // connBody is a reply body that closes its connection.
 type connBody struct {
-	io.ReadCloser
+	io.Reader
 	conn net.Conn
 	stop func() bool
 }
 
-// Close closes the connection first: the body's Close waits for a Read
-// in progress (tail -f ended from another goroutine), which only the
-// closed connection ends.
 func (b *connBody) Close() error {
 	b.stop()
-	err := b.conn.Close()
-	b.ReadCloser.Close()
-	return err
+	return b.conn.Close()
+}
+
+// authHeader is the Authorization header for Basic auth.
+func authHeader(user, pass string) string {
+	return "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
 }
 
 // call makes one XML-RPC call. Errors are *rpcFault, *protocolError, or
@@ -118,27 +111,20 @@ func (c *rpcClient) call(method string, params ...any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequest(http.MethodPost, c.base+"/RPC2", bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "text/xml")
-	req.Header.Set("Accept", "text/xml")
-	req.Header.Set("User-Agent", "supinit-ctl")
+	header := []string{"User-Agent: supinit-ctl", "Content-Type: text/xml", "Accept: text/xml"}
 	if c.user != nil && c.pass != nil {
-		req.SetBasicAuth(*c.user, *c.pass)
+		header = append(header, authHeader(*c.user, *c.pass))
 	}
-	resp, err := c.do(req)
+	rep, rc, err := c.do(context.Background(), "POST", "/RPC2", header, body)
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		io.Copy(io.Discard, resp.Body)
+	defer rc.Close()
+	if rep.status != 200 {
 		// xmlrpclib names the fake host supervisorctl gives ServerProxy.
-		return nil, &protocolError{url: "127.0.0.1/RPC2", code: resp.StatusCode, reason: http.StatusText(resp.StatusCode)}
+		return nil, &protocolError{url: "127.0.0.1/RPC2", code: rep.status, reason: rep.reason}
 	}
-	data, err := io.ReadAll(resp.Body)
+	data, err := io.ReadAll(rc)
 	if err != nil {
 		return nil, err
 	}
@@ -148,22 +134,19 @@ func (c *rpcClient) call(method string, params ...any) (any, error) {
 // get opens a streaming GET (for tail -f). A non-200 status is a
 // *protocolError.
 func (c *rpcClient) get(ctx context.Context, path string) (io.ReadCloser, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
-	if err != nil {
-		return nil, err
-	}
+	header := []string{"User-Agent: supinit-ctl"}
 	if c.user != nil && c.pass != nil && *c.pass != "" {
-		req.SetBasicAuth(*c.user, *c.pass)
+		header = append(header, authHeader(*c.user, *c.pass))
 	}
-	resp, err := c.do(req)
+	rep, rc, err := c.do(ctx, "GET", path, header, nil)
 	if err != nil {
 		return nil, err
 	}
-	if resp.StatusCode != http.StatusOK {
-		resp.Body.Close()
-		return nil, &protocolError{url: c.serverURL + path, code: resp.StatusCode, reason: http.StatusText(resp.StatusCode)}
+	if rep.status != 200 {
+		rc.Close()
+		return nil, &protocolError{url: c.serverURL + path, code: rep.status, reason: rep.reason}
 	}
-	return resp.Body, nil
+	return rc, nil
 }
 
 // close is a no-op: no connection outlives its request.

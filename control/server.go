@@ -5,11 +5,10 @@
 package control
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"log"
 	"net"
-	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -47,28 +46,43 @@ type Server struct {
 	methods map[string]method
 	unix    *unixSocket
 	inet    net.Listener
-	// servers holds one http.Server per listener (each has its own
+	// listeners pairs each socket with its handler (each has its own
 	// credentials), in the order unix, inet.
-	servers []*http.Server
-	url     string
-	// bodyTimeout bounds reading one request body. It is a per-request
-	// read deadline, lifted once the body is in, so that nothing bounds
-	// how long a deferred call or a log stream may run.
-	bodyTimeout time.Duration
+	listeners []listener
+	url       string
 
-	done      chan struct{} // closed by Close: ends logtail streams
+	// How long a client may keep the server waiting: for the first
+	// byte of a connection's first request, and for a whole request head
+	// (headerTimeout); for the next request on a kept-alive connection
+	// (idleTimeout); for one request body (bodyTimeout, lifted once the
+	// body is in, so that nothing bounds how long a deferred call or a
+	// log stream may run); to take one reply (writeTimeout).
+	headerTimeout, idleTimeout, bodyTimeout, writeTimeout time.Duration
+
+	base context.Context // every request's context; Close cancels it
+	stop context.CancelFunc
+
+	mu      sync.Mutex
+	conns   map[*httpConn]bool // open connections; true while answering a request
+	closing bool
+	connWG  sync.WaitGroup // one per open connection
+
 	closeOnce sync.Once
 }
 
-// maxBody bounds an XML-RPC request body.
-const maxBody = 1 << 20
+type listener struct {
+	ln     net.Listener
+	handle handler
+}
 
 // NewServer binds the sockets cfg configures ([unix_http_server] and
 // [inet_http_server]; none is fine) and returns a server ready to Serve. A
 // live socket already at the unix path, or a busy port, gives an error
 // wrapping ErrAddressInUse; a stale socket file is replaced.
 func NewServer(cfg *config.Config, b Backend, opts Options) (*Server, error) {
-	s := &Server{backend: b, opts: opts, done: make(chan struct{}), bodyTimeout: 30 * time.Second}
+	s := &Server{backend: b, opts: opts, conns: map[*httpConn]bool{},
+		headerTimeout: 10 * time.Second, idleTimeout: 5 * time.Minute, bodyTimeout: 30 * time.Second, writeTimeout: 30 * time.Second}
+	s.base, s.stop = context.WithCancel(context.Background())
 	if s.opts.SupervisorVersion == "" {
 		s.opts.SupervisorVersion = SupervisordVersion
 	}
@@ -80,7 +94,7 @@ func NewServer(cfg *config.Config, b Backend, opts Options) (*Server, error) {
 		}
 		s.unix = sock
 		s.url = "unix://" + u.File
-		s.servers = append(s.servers, s.newHTTPServer(u.Username, u.Password))
+		s.listeners = append(s.listeners, listener{sock.ln, s.routes(u.Username, u.Password)})
 		if u.Username == "" {
 			s.opts.Logger.Warn().Msg("Server 'unix_http_server' running without any HTTP authentication checking")
 		}
@@ -99,7 +113,7 @@ func NewServer(cfg *config.Config, b Backend, opts Options) (*Server, error) {
 			return nil, fmt.Errorf("cannot listen on %s:%d: %w", in.Host, in.Port, err)
 		}
 		s.inet = ln
-		s.servers = append(s.servers, s.newHTTPServer(in.Username, in.Password))
+		s.listeners = append(s.listeners, listener{ln, s.routes(in.Username, in.Password)})
 		if s.url == "" {
 			h := in.Host
 			if h == "" || h == "*" {
@@ -112,18 +126,6 @@ func NewServer(cfg *config.Config, b Backend, opts Options) (*Server, error) {
 		}
 	}
 	return s, nil
-}
-
-func (s *Server) newHTTPServer(username, password string) *http.Server {
-	return &http.Server{
-		Handler: s.routes(username, password),
-		// No WriteTimeout: deferred calls and log streams legitimately
-		// take as long as they take.
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       5 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          log.New(s.opts.Logger, "control: ", 0),
-	}
 }
 
 // ServerURL is the URL programs get as SUPERVISOR_SERVER_URL: the unix
@@ -148,24 +150,17 @@ func DefaultServerURL(cfg *config.Config) string {
 
 // Serve answers requests until Close. It returns nil after Close.
 func (s *Server) Serve() error {
-	var lns []net.Listener
-	if s.unix != nil {
-		lns = append(lns, s.unix.ln)
-	}
-	if s.inet != nil {
-		lns = append(lns, s.inet)
-	}
-	if len(lns) == 0 {
-		<-s.done
+	if len(s.listeners) == 0 {
+		<-s.base.Done()
 		return nil
 	}
-	errs := make(chan error, len(lns))
-	for i, ln := range lns {
-		go func() { errs <- s.servers[i].Serve(ln) }()
+	errs := make(chan error, len(s.listeners))
+	for _, l := range s.listeners {
+		go func() { errs <- s.accept(l) }()
 	}
 	var first error
-	for range lns {
-		if err := <-errs; err != nil && !errors.Is(err, http.ErrServerClosed) && first == nil {
+	for range s.listeners {
+		if err := <-errs; err != nil && first == nil {
 			first = err
 			s.Close()
 		}
@@ -173,20 +168,98 @@ func (s *Server) Serve() error {
 	return first
 }
 
-// Close stops serving, drops open connections (deferred calls and log
-// streams end) and unlinks the unix socket. It is safe to call twice.
+// accept serves the connections of one listener until Close.
+func (s *Server) accept(l listener) error {
+	var backoff time.Duration
+	for {
+		nc, err := l.ln.Accept()
+		if err != nil {
+			if s.base.Err() != nil {
+				return nil
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return err
+			}
+			// Out of file descriptors, say: try again later, rather than
+			// stop answering for good.
+			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			s.opts.Logger.Warn().Err(err).Msgf("control: cannot accept a connection; retrying in %v", backoff)
+			select {
+			case <-time.After(backoff):
+			case <-s.base.Done():
+			}
+			continue
+		}
+		backoff = 0
+		c := newHTTPConn(nc)
+		if !s.track(c) {
+			nc.Close()
+			return nil
+		}
+		go s.serveConn(c, l.handle)
+	}
+}
+
+func (s *Server) track(c *httpConn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.conns[c] = false
+	s.connWG.Add(1)
+	return true
+}
+
+func (s *Server) forget(c *httpConn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	s.connWG.Done()
+}
+
+// setBusy marks c as answering a request, or done with it; false means
+// the server is closing and c must close.
+func (s *Server) setBusy(c *httpConn, busy bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.conns[c] = busy
+	return true
+}
+
+// Close stops serving and unlinks the unix socket. Log streams and
+// deferred calls end (their context is cancelled), idle connections
+// close at once, and requests in flight get up to closeWait to send
+// their replies before their connections are closed too. It is safe to
+// call twice.
 func (s *Server) Close() error {
-	var err error
 	s.closeOnce.Do(func() {
-		close(s.done)
-		for _, srv := range s.servers {
-			if e := srv.Close(); e != nil && err == nil {
-				err = e
+		s.stop()
+		s.closeListeners()
+		s.mu.Lock()
+		s.closing = true
+		for c, busy := range s.conns {
+			if !busy {
+				c.nc.Close()
 			}
 		}
-		s.closeListeners()
+		s.mu.Unlock()
+		done := make(chan struct{})
+		go func() { s.connWG.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(closeWait):
+			s.mu.Lock()
+			for c := range s.conns {
+				c.nc.Close() // a client that does not read its reply
+			}
+			s.mu.Unlock()
+		}
 	})
-	return err
+	return nil
 }
 
 func (s *Server) closeListeners() {

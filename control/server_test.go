@@ -1,6 +1,7 @@
 package control
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -22,22 +23,29 @@ import (
 	"github.com/supinit/supinit/program"
 )
 
-// rawPost sends body to /RPC2 over the server's socket and returns the
-// HTTP status and body.
+// rawRequest sends a request over the server's socket with net/http's
+// own writer and reader (a peer independent of the server's code) and
+// returns the HTTP status, body and header.
 func rawRequest(t *testing.T, srv *Server, method, path string, body io.Reader, hdr map[string]string) (int, string, http.Header) {
 	t.Helper()
 	cl, err := newRPCClient(srv.ServerURL(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer cl.close()
-	req, _ := http.NewRequest(method, cl.base+path, body)
+	conn, err := cl.dial(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	req, _ := http.NewRequest(method, "http://"+cl.host+path, body)
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
-	resp, err := cl.do(req)
+	req.Close = true
+	werr := req.Write(conn)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), req)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v (writing: %v)", err, werr)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
