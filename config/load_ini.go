@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,6 +23,14 @@ type iniLoader struct {
 	// environment= once that is parsed.
 	env map[string]any
 	cfg *Config
+
+	// ctl is what supervisorctl reads [supervisorctl] from: the main
+	// file alone (no [include], no %(here)s replaced in the text) and
+	// ENV_ names of the environment only.
+	ctl struct {
+		doc *iniDoc
+		env map[string]any
+	}
 }
 
 // loadINI reads a supervisord.conf exactly as supervisord 4.2.5 reads it
@@ -41,6 +50,7 @@ func loadINI(abs string, opts LoadOptions) (*Config, error) {
 			l.env["ENV_"+k] = v
 		}
 	}
+	l.ctl.env = maps.Clone(l.env)
 	if err := l.readMain(); err != nil {
 		return nil, err
 	}
@@ -88,7 +98,11 @@ func (l *iniLoader) readMain() error {
 		return &Error{Pos: Position{File: l.file, Line: 1},
 			Msg: "file starts with a UTF-8 byte order mark, which supervisord reads as text before the first [section] header and rejects (File contains no section headers); save the file without the BOM"}
 	}
-	return l.doc.read(data, l.file)
+	if err := l.doc.read(data, l.file); err != nil {
+		return err
+	}
+	l.ctl.doc = newINIDoc()
+	return l.ctl.doc.read(data, l.file)
 }
 
 // errAt builds an *Error at the option's line when the option is given

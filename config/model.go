@@ -149,7 +149,9 @@ type Program struct {
 	Stderr         LogConfig
 
 	Environment map[string]string // the program's own environment= (not merged)
-	Serverurl   string            // "AUTO" or a URL
+	// Serverurl is "AUTO" (unset or AUTO: supinit's own URL), "" (given
+	// empty: supervisord sets no SUPERVISOR_SERVER_URL) or a URL.
+	Serverurl string
 
 	// Critical is supinit's extension: when this process goes FATAL, or
 	// exits and will not be restarted, supinit shuts down and exits with

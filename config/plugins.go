@@ -16,9 +16,15 @@ import (
 var entryPoint = regexp.MustCompile(`^[\w.]+\s*(:\s*[\w.]+)?\s*(\[.*\])?\s*$`)
 
 // entryPointName is an entry point without the spaces pkg_resources
-// allows around its parts: "a.b : c" names the same code as "a.b:c". The
+// allows around its parts and without its [extras], which supervisord's
+// resolve() ignores: "a.b : c [x]" names the same code as "a.b:c". The
 // model keeps this form, so the runtime recognises what config does.
-func entryPointName(s string) string { return strings.Join(strings.Fields(s), "") }
+func entryPointName(s string) string {
+	if i := strings.IndexByte(s, '['); i >= 0 {
+		s = s[:i]
+	}
+	return strings.Join(strings.Fields(s), "")
+}
 
 const (
 	standardRPCFactory   = "supervisor.rpcinterface:make_main_rpcinterface"

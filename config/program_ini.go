@@ -97,9 +97,11 @@ func (l *iniLoader) processTemplate(g getter) (*Program, error) {
 			return
 		},
 		func() error {
+			// Unset or AUTO is supervisord's own URL; given empty, the
+			// program gets no SUPERVISOR_SERVER_URL at all.
 			url, ok, err := g.opt("serverurl")
 			t.Serverurl = "AUTO"
-			if ok && url != "" && strings.ToUpper(pyStrip(url)) != "AUTO" {
+			if ok && strings.ToUpper(pyStrip(url)) != "AUTO" {
 				t.Serverurl = url
 			}
 			return err

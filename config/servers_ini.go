@@ -104,10 +104,15 @@ func checkUserGroupSyntax(s string) error {
 	return nil
 }
 
-// supervisorctlSection reads [supervisorctl]. supervisord itself never
-// reads this section, so nothing here may reject the file: problems
-// become warnings (supervisorctl would stop on them).
+// supervisorctlSection reads [supervisorctl] as supervisorctl does: from
+// the main file alone, with ENV_ names of the environment only (not
+// [supervisord] environment=). supervisord itself never reads this
+// section, so nothing here may reject the file: problems become warnings
+// (supervisorctl would stop on them).
 func (l *iniLoader) supervisorctlSection() error {
+	ctlView := *l // the same loader, reading supervisorctl's file and names
+	ctlView.doc, ctlView.env = l.ctl.doc, l.ctl.env
+	l = &ctlView
 	sec := l.doc.section("supervisorctl")
 	if sec == nil {
 		return nil

@@ -240,7 +240,8 @@ func (r *tomlReader) programBase(s *tomlSection, kind Kind, name string, g *Grou
 		p.Umask = &umask
 	}
 	v.boolean(&p.Critical, "critical")
-	if v.str(&p.Serverurl, "serverurl") && (p.Serverurl == "" || strings.EqualFold(pyStrip(p.Serverurl), "AUTO")) {
+	// As in INI: AUTO in any case is supinit's own URL, "" none at all.
+	if v.str(&p.Serverurl, "serverurl") && strings.EqualFold(pyStrip(p.Serverurl), "AUTO") {
 		p.Serverurl = "AUTO"
 	}
 	template := "%(program_name)s"

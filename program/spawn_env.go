@@ -50,13 +50,14 @@ func buildEnv(environ []string, global map[string]string, p *config.Program, ser
 	return out
 }
 
-// programServerURL is the program's serverurl= unless it is AUTO (or
-// unset), in which case supinit's own server URL.
+// programServerURL is the program's serverurl= unless it is AUTO (also
+// what an unset one is), in which case supinit's own server URL. An empty
+// serverurl= gives "": no SUPERVISOR_SERVER_URL, as in supervisord.
 func programServerURL(p *config.Program, serverURL string) string {
-	if p.Serverurl != "" && p.Serverurl != "AUTO" {
-		return p.Serverurl
+	if p.Serverurl == "AUTO" {
+		return serverURL
 	}
-	return serverURL
+	return p.Serverurl
 }
 
 // searchPath is the PATH used to find a program's command: the one its

@@ -47,6 +47,12 @@ func TestBuildEnv(t *testing.T) {
 			want:      []string{"SUPERVISOR_SERVER_URL=http://127.0.0.1:9001"},
 		},
 		{
+			name:      "empty program serverurl: no variable",
+			prog:      prog(nil, ""),
+			serverURL: "unix:///run/supervisor.sock",
+			absent:    []string{"SUPERVISOR_SERVER_URL"},
+		},
+		{
 			name:    "program beats global beats inherited",
 			environ: []string{"A=inherited", "B=inherited", "C=inherited"},
 			global:  map[string]string{"B": "global", "C": "global"},

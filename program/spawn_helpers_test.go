@@ -26,6 +26,8 @@ func shProgram(script string) *config.Program {
 		Name: "test", Group: "test",
 		Command: "sh -c " + script,
 		Argv:    []string{"sh", "-c", script},
+		// The loaders' default: supinit's own server URL.
+		Serverurl: "AUTO",
 	}
 }
 

@@ -5,7 +5,9 @@ Usage: /usr/bin/python3 supervisord_json.py FILE
 
 It parses FILE the way `supervisord -c FILE` does at start-up (the
 options, not the start): ServerOptions.realize. The output has the shape
-of `supinit check --json`. On a config error it prints
+of `supinit check --json`, plus one key, "extra": every option that
+contract leaves out (see extra() below; diff_extra_test.go renders the
+same object from supinit's model). On a config error it prints
 {"error": "<supervisord's message>"} and exits 2.
 
 The third-party result handler supervisor_stdout is taken as installed.
@@ -22,7 +24,15 @@ from supervisor.loggers import LevelsByDescription
 
 # supervisor_stdout is taken as installed.
 _stdout_mod = types.ModuleType("supervisor_stdout")
-_stdout_mod.event_handler = lambda event, response: None
+
+
+def _event_handler(event, response):
+    pass
+
+
+_event_handler.__module__ = "supervisor_stdout"
+_event_handler.__name__ = _event_handler.__qualname__ = "event_handler"
+_stdout_mod.event_handler = _event_handler
 sys.modules["supervisor_stdout"] = _stdout_mod
 
 
@@ -120,6 +130,106 @@ def process(group, pc):
     }
 
 
+# ---------------------------------------------------------------------------
+# "extra": the options the stable `check --json` contract leaves out.
+#
+#   processes        "group:name" -> the per-process options below
+#   unix_http_server file, chmod, chown, username, password (or null)
+#   inet_http_server host, port, username, password (or null)
+#   supervisorctl    serverurl, username, password, prompt, history_file as
+#                    supervisorctl reads them (null without the section,
+#                    "rejected" when supervisorctl stops on it)
+#   rpcinterfaces    name -> factory
+#
+# Normalised forms: a Python callable (result_handler, rpcinterface
+# factory) as "module:qualname"; a user[:group] as [uid, gid] (gid -1
+# when not given); an unset username/password/history_file as "";
+# serverurl None (unset or AUTO) as "AUTO".
+
+KINDS = {
+    "ProcessConfig": "program",
+    "EventListenerConfig": "eventlistener",
+    "FastCGIProcessConfig": "fcgi-program",
+}
+
+
+def callable_name(obj):
+    if isinstance(obj, types.ModuleType):
+        return obj.__name__
+    return "%s:%s" % (obj.__module__, obj.__qualname__)
+
+
+def ids(pair):
+    return None if pair is None else [int(pair[0]), int(pair[1])]
+
+
+def extra_process(group, pc):
+    entry = {"kind": KINDS[type(pc).__name__],
+             "serverurl": "AUTO" if pc.serverurl is None else pc.serverurl}
+    for ch in ("stdout", "stderr"):
+        for opt in ("capture_maxbytes", "events_enabled", "syslog"):
+            key = "%s_%s" % (ch, opt)
+            entry[key] = getattr(pc, key)
+    if entry["kind"] == "eventlistener":
+        entry["result_handler"] = callable_name(group.result_handler)
+    if entry["kind"] == "fcgi-program":
+        sock = group.socket_config
+        unix = hasattr(sock, "path")  # UnixStreamSocketConfig
+        entry["socket"] = sock.url
+        entry["socket_backlog"] = sock.backlog
+        entry["socket_owner"] = ids(sock.owner) if unix else None
+        entry["socket_mode"] = sock.mode if unix else None
+    return entry
+
+
+def first_server(opts, family):
+    for config in opts.server_configs:
+        if config["family"] == family:
+            return config
+    return None
+
+
+def supervisorctl(path):
+    ctl = options.ClientOptions()
+    ctl.stderr = io.StringIO()
+    ctl.stdout = io.StringIO()
+    try:
+        ctl.realize(args=["-c", path])
+    except SystemExit:
+        if "does not include supervisorctl section" in ctl.stderr.getvalue():
+            return None
+        return "rejected"
+    return {
+        "serverurl": ctl.serverurl,
+        "username": ctl.username or "",
+        "password": ctl.password or "",
+        "prompt": ctl.prompt,
+        "history_file": ctl.history_file or "",
+    }
+
+
+def extra(opts, path):
+    import socket
+    out = {"processes": {}, "unix_http_server": None, "inet_http_server": None,
+           "supervisorctl": supervisorctl(path), "rpcinterfaces": {}}
+    for group in opts.process_group_configs:
+        for pc in group.process_configs:
+            out["processes"]["%s:%s" % (group.name, pc.name)] = extra_process(group, pc)
+    unix = first_server(opts, socket.AF_UNIX)
+    if unix is not None:
+        out["unix_http_server"] = {
+            "file": unix["file"], "chmod": unix["chmod"], "chown": ids(unix["chown"]),
+            "username": unix["username"] or "", "password": unix["password"] or ""}
+    inet = first_server(opts, socket.AF_INET)
+    if inet is not None:
+        out["inet_http_server"] = {
+            "host": inet["host"], "port": inet["port"],
+            "username": inet["username"] or "", "password": inet["password"] or ""}
+    for name, factory, _kwargs in opts.rpcinterface_factories:
+        out["rpcinterfaces"][name] = callable_name(factory)
+    return out
+
+
 def main():
     import shlex
     path = sys.argv[1]
@@ -182,6 +292,7 @@ def main():
                 out["programs"].append(entry)
     for key in ("programs", "eventlisteners"):
         out[key].sort(key=lambda e: (e["group"], e["name"]))
+    out["extra"] = extra(opts, path)
     print(json.dumps(out, indent=1, sort_keys=True))
 
 
